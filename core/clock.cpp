@@ -1,0 +1,12 @@
+#include "core/clock.hpp"
+
+#include <chrono>
+
+namespace hems {
+
+millis system_clock::now_ms() const {
+  using namespace std::chrono;
+  return duration_cast<milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+} // namespace hems

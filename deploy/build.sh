@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Configures and builds one flavour of hems:
+#   release  optimized, for running and benchmarks   -> build/release
+#   test     AddressSanitizer + UBSan, for the tests  -> build/test
+set -euo pipefail
+cd "$(dirname "$0")/.."
+flavour=${1:-release}
+case "$flavour" in
+  release) dir=build/release; args=(-DCMAKE_BUILD_TYPE=Release) ;;
+  test) dir=build/test; args=(-DCMAKE_BUILD_TYPE=RelWithDebInfo -DHEMS_SANITIZE=ON) ;;
+  *) echo "usage: deploy/build.sh [release|test]" >&2; exit 2 ;;
+esac
+cmake -S . -B "$dir" -G Ninja "${args[@]}" >/dev/null
+cmake --build "$dir" -j "$(nproc)"

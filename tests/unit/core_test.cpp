@@ -1,0 +1,56 @@
+#define BOOST_TEST_MODULE core
+#include <boost/test/unit_test.hpp>
+
+#include "core/json_writer.hpp"
+#include "core/metrics.hpp"
+#include "core/sample.hpp"
+
+using namespace hems;
+
+BOOST_AUTO_TEST_CASE(ids_follow_the_contract) {
+  BOOST_TEST(is_valid_id("h-0001"));
+  BOOST_TEST(is_valid_id("a.b_c-D9"));
+  BOOST_TEST(is_valid_id(std::string(64, 'x')));
+  BOOST_TEST(!is_valid_id(std::string(65, 'x')));
+  BOOST_TEST(!is_valid_id(""));
+  BOOST_TEST(!is_valid_id("has space"));
+  BOOST_TEST(!is_valid_id("slash/no"));
+  BOOST_TEST(!is_valid_id("\xc3\xa9"));
+}
+
+BOOST_AUTO_TEST_CASE(names_round_trip) {
+  BOOST_TEST((parse_device_state("standby") == device_state::standby));
+  BOOST_TEST(!parse_device_state("unknown").has_value());
+  BOOST_TEST(to_string(*parse_device_kind("ev_charger")) == "ev_charger");
+  BOOST_TEST(!parse_device_kind("toaster").has_value());
+}
+
+BOOST_AUTO_TEST_CASE(json_writer_places_commas_and_escapes) {
+  json_writer w;
+  w.begin_object()
+    .field("a", 1)
+    .field("s", "q\"\\\n\x01")
+    .key("xs")
+    .begin_array()
+    .value(0.1)
+    .value(true)
+    .null()
+    .end_array()
+    .field("nan", std::numeric_limits<double>::quiet_NaN())
+    .end_object();
+  BOOST_TEST(w.str() == R"({"a":1,"s":"q\"\\\n\u0001","xs":[0.1,true,null],"nan":null})");
+}
+
+BOOST_AUTO_TEST_CASE(metrics_render_prometheus_text) {
+  metrics_registry m;
+  auto& c = m.add_counter("hems_x_total", "X things.", "reason=\"a\"");
+  c.inc(3);
+  auto& h = m.add_histogram("hems_lat_seconds", "Latency.", {0.001, 0.01});
+  h.observe(0.005);
+  auto text = m.render();
+  BOOST_TEST(text.find("# TYPE hems_x_total counter\nhems_x_total{reason=\"a\"} 3\n") !=
+             std::string::npos);
+  BOOST_TEST(text.find("hems_lat_seconds_bucket{le=\"0.001\"} 0\n") != std::string::npos);
+  BOOST_TEST(text.find("hems_lat_seconds_bucket{le=\"0.01\"} 1\n") != std::string::npos);
+  BOOST_TEST(text.find("hems_lat_seconds_count 1\n") != std::string::npos);
+}
