@@ -1,0 +1,74 @@
+#pragma once
+// The storage interface the rest of hems programs against. The RocksDB
+// implementation (rocksdb_store.hpp) is the only file that sees RocksDB.
+
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/error.hpp"
+#include "core/sample.hpp"
+#include "storage/records.hpp"
+
+namespace hems::storage {
+
+/// Writes gathered in memory and applied atomically by store::commit.
+class write_batch {
+public:
+  virtual ~write_batch() = default;
+  virtual void put_sample(const sample& s) = 0;
+  virtual void put_device(const device_record& r) = 0;
+  virtual std::size_t count() const = 0;
+};
+
+/// How durable a commit is before it returns.
+enum class durability : std::uint8_t {
+  os_buffered, ///< in the write-ahead log, in the OS page cache: survives a crash of hems
+  fsynced,     ///< in the write-ahead log and fsynced: survives a crash of the machine
+};
+
+/// A page of one device's raw samples, oldest first.
+struct sample_query {
+  std::string home;
+  std::string device;
+  millis from = 0; ///< inclusive
+  millis to = 0;   ///< exclusive
+  /// Resume strictly after this (ts, seq) position (the cursor of a page).
+  std::optional<std::pair<millis, std::uint64_t>> after;
+  std::size_t limit = 1000;
+};
+
+struct sample_page {
+  std::vector<sample> samples;
+  bool more = false; ///< another page follows
+};
+
+class store {
+public:
+  virtual ~store() = default;
+
+  virtual std::unique_ptr<write_batch> new_batch() = 0;
+  virtual result<void> commit(write_batch& batch, durability d) = 0;
+
+  /// Every device record, for recovery at start-up.
+  virtual result<std::vector<device_record>> load_devices() = 0;
+  virtual result<sample_page> read_samples(const sample_query& q) = 0;
+
+  /// Small named values (server settings, secrets' hashes, counters).
+  virtual result<std::optional<std::string>> get_setting(std::string_view key) = 0;
+  virtual result<void> put_setting(std::string_view key, std::string_view value) = 0;
+};
+
+struct rocksdb_options {
+  std::filesystem::path dir;
+  std::size_t block_cache_bytes = 64 << 20;
+  std::size_t write_buffer_bytes = 64 << 20;
+};
+
+/// Opens (creating if needed) the RocksDB store in `options.dir`.
+result<std::unique_ptr<store>> open_rocksdb_store(const rocksdb_options& options);
+
+} // namespace hems::storage
