@@ -1,0 +1,136 @@
+#include "actors/home_actor.hpp"
+
+#include "actors/device_actor.hpp"
+#include "actors/home_view.hpp"
+
+namespace hems::actors {
+
+namespace {
+
+using home_ptr = home_actor::stateful_pointer<home_actor_state>;
+
+void spawn_device(home_ptr self, supervised_device& d) {
+  auto& st = self->state;
+  d.actor = self->spawn<caf::monitored>(device_behavior, caf::actor_cast<home_actor>(self),
+                                        d.status, st.context);
+  st.device_by_addr.emplace(d.actor.address(), d.status.device);
+  st.context->metrics->device_actors.add(1);
+}
+
+supervised_device& device_for(home_ptr self, const sample& s) {
+  auto& devices = self->state.devices;
+  auto it = devices.find(s.device);
+  if (it != devices.end())
+    return it->second;
+  supervised_device d;
+  d.status.device = s.device;
+  d.status.kind = s.kind;
+  auto& added = devices.emplace(s.device, std::move(d)).first->second;
+  spawn_device(self, added);
+  return added;
+}
+
+void route_samples(home_ptr self, sample_list& samples) {
+  // Samples of one device are usually adjacent: cut the list into runs.
+  std::size_t begin = 0;
+  while (begin < samples.size()) {
+    std::size_t end = begin + 1;
+    while (end < samples.size() && samples[end].device == samples[begin].device)
+      ++end;
+    auto& d = device_for(self, samples[begin]);
+    if (d.status.quarantined) {
+      self->state.context->metrics->quarantined_samples.inc(end - begin);
+    } else {
+      sample_list run(std::make_move_iterator(samples.begin() + begin),
+                      std::make_move_iterator(samples.begin() + end));
+      self->send(d.actor, ingest_atom::value, std::move(run));
+    }
+    begin = end;
+  }
+}
+
+// Restart intensity: too many failures within the window means quarantine.
+void on_device_down(home_ptr self, const caf::down_msg& msg) {
+  auto& st = self->state;
+  auto it = st.device_by_addr.find(msg.source);
+  if (it == st.device_by_addr.end())
+    return;
+  auto& d = st.devices.at(it->second);
+  st.device_by_addr.erase(it);
+  st.context->metrics->device_actors.add(-1);
+  d.actor = nullptr;
+  if (msg.reason == caf::exit_reason::normal)
+    return;
+  const auto& settings = st.context->settings;
+  millis now = settings.time->now_ms();
+  d.failures.push_back(now);
+  while (!d.failures.empty() && now - d.failures.front() > settings.restart_window_ms)
+    d.failures.pop_front();
+  d.status.restarts = static_cast<std::uint32_t>(d.failures.size());
+  if (d.failures.size() > settings.max_restarts) {
+    d.status.quarantined = true;
+    st.context->metrics->device_quarantines.inc();
+    return;
+  }
+  st.context->metrics->device_restarts.inc();
+  spawn_device(self, d);
+}
+
+bool release_device(home_ptr self, const std::string& device) {
+  auto it = self->state.devices.find(device);
+  if (it == self->state.devices.end() || !it->second.status.quarantined)
+    return false;
+  auto& d = it->second;
+  d.failures.clear();
+  d.status.quarantined = false;
+  d.status.restarts = 0;
+  spawn_device(self, d);
+  return true;
+}
+
+home_view current_view(home_ptr self) {
+  std::vector<device_status> statuses;
+  statuses.reserve(self->state.devices.size());
+  for (const auto& [id, d] : self->state.devices)
+    statuses.push_back(d.status);
+  return make_home_view(self->state.home, statuses, self->state.context->settings);
+}
+
+} // namespace
+
+home_actor::behavior_type home_behavior(home_ptr self, std::string home,
+                                        std::vector<device_status> initial,
+                                        live_context_ptr context) {
+  auto& st = self->state;
+  st.home = std::move(home);
+  st.context = std::move(context);
+  st.context->metrics->homes.add(1);
+  self->attach_functor([metrics = st.context->metrics] { metrics->homes.add(-1); });
+  for (auto& status : initial) {
+    supervised_device d;
+    d.status = std::move(status);
+    auto& added = st.devices.emplace(d.status.device, std::move(d)).first->second;
+    spawn_device(self, added);
+  }
+  self->set_down_handler([=](caf::down_msg& msg) { on_device_down(self, msg); });
+  return {
+    [=](ingest_atom, sample_list& samples) { route_samples(self, samples); },
+    [=](status_atom, device_status& status) {
+      auto it = self->state.devices.find(status.device);
+      if (it == self->state.devices.end())
+        return;
+      auto& held = it->second.status;
+      held.kind = status.kind;
+      held.memo = std::move(status.memo);
+      held.last_seen_ms = status.last_seen_ms;
+    },
+    [=](release_atom, const std::string& device) { return release_device(self, device); },
+    [=](device_atom, const std::string& device) {
+      auto it = self->state.devices.find(device);
+      return it == self->state.devices.end() ? device_actor{} : it->second.actor;
+    },
+    [=](get_atom) { return current_view(self); },
+  };
+}
+
+} // namespace hems::actors

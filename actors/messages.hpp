@@ -1,0 +1,101 @@
+#pragma once
+// Every typed actor interface of hems and every message they exchange.
+// Data flows one way for ingest (directory -> home -> device) and status
+// flows back up (device -> home); the REST layer only asks questions.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <caf/all.hpp>
+
+#include "core/sample.hpp"
+#include "streams/live_device.hpp"
+
+namespace hems::actors {
+
+// -- atoms --------------------------------------------------------------------
+
+using ingest_atom = caf::atom_constant<caf::atom("ingest")>;
+using status_atom = caf::atom_constant<caf::atom("status")>;
+using get_atom = caf::atom_constant<caf::atom("get")>;
+using list_atom = caf::atom_constant<caf::atom("list")>;
+using release_atom = caf::atom_constant<caf::atom("release")>;
+using home_atom = caf::atom_constant<caf::atom("home")>;
+using device_atom = caf::atom_constant<caf::atom("device")>;
+
+// -- message types ------------------------------------------------------------
+
+/// A device's live state, as its actor reports it to its home.
+struct device_status {
+  std::string device;
+  device_kind kind = device_kind::unknown;
+  streams::live_device_memo memo; ///< newest sample and today's energy so far
+  millis last_seen_ms = 0;        ///< server time of the newest sample
+  bool quarantined = false;       ///< failed too often; samples are stored, not processed
+  std::uint32_t restarts = 0;     ///< restarts within the current intensity window
+};
+
+/// A home's live view: every device and the home's total, at one instant.
+struct home_view {
+  std::string home;
+  bool found = false;            ///< false: no device of this home was ever seen
+  millis as_of_ms = 0;           ///< server time the view was taken
+  double total_power_w = 0;      ///< whole-home meter if one is online, else sum of devices
+  double tracked_power_w = 0;    ///< sum of online non-meter devices
+  std::optional<double> untracked_power_w; ///< meter minus tracked, when a meter is online
+  struct device {
+    device_status status;
+    bool online = false;
+    double power_w = 0;          ///< newest power if online, else 0
+    double energy_today_wh = 0;
+  };
+  std::vector<device> devices;
+};
+
+using sample_list = std::vector<sample>;
+using home_list = std::vector<std::string>;
+
+// -- interfaces -----------------------------------------------------------------
+
+/// One physical device.
+using device_actor = caf::typed_actor<
+  /// New samples of this device, oldest first, already durable.
+  caf::reacts_to<ingest_atom, sample_list>,
+  /// Asks for the device's status.
+  caf::replies_to<get_atom>::with<device_status>>;
+
+/// One home: supervises its devices and keeps the home's live total.
+using home_actor = caf::typed_actor<
+  /// New samples of this home's devices, already durable.
+  caf::reacts_to<ingest_atom, sample_list>,
+  /// A device actor reports its status after each batch.
+  caf::reacts_to<status_atom, device_status>,
+  /// Lifts a device's quarantine and restarts its actor.
+  caf::replies_to<release_atom, std::string>::with<bool>,
+  /// Looks up a device's actor (invalid when unknown or quarantined).
+  caf::replies_to<device_atom, std::string>::with<device_actor>,
+  /// Asks for the home's live view.
+  caf::replies_to<get_atom>::with<home_view>>;
+
+/// Knows every home: routes samples and questions to home actors.
+using fleet_directory_actor = caf::typed_actor<
+  /// Committed samples of any homes, in commit order.
+  caf::reacts_to<ingest_atom, sample_list>,
+  /// Asks for one home's live view (found = false for an unknown home).
+  caf::replies_to<get_atom, std::string>::with<home_view>,
+  /// Looks up a home's actor (invalid when unknown).
+  caf::replies_to<home_atom, std::string>::with<home_actor>,
+  /// Lifts the quarantine of a home's device.
+  caf::replies_to<release_atom, std::string, std::string>::with<bool>,
+  /// Asks for the ids of every known home.
+  caf::replies_to<list_atom>::with<home_list>>;
+
+} // namespace hems::actors
+
+// Local messages only (no network serialization yet): allowed without inspect.
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(hems::sample)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(hems::actors::sample_list)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(hems::actors::device_status)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(hems::actors::home_view)
