@@ -54,3 +54,23 @@ BOOST_AUTO_TEST_CASE(metrics_render_prometheus_text) {
   BOOST_TEST(text.find("hems_lat_seconds_bucket{le=\"0.01\"} 1\n") != std::string::npos);
   BOOST_TEST(text.find("hems_lat_seconds_count 1\n") != std::string::npos);
 }
+
+#include "core/time_format.hpp"
+
+BOOST_AUTO_TEST_CASE(times_parse_as_millis_or_rfc3339) {
+  BOOST_TEST(*parse_time("1795740000000") == 1795740000000);
+  BOOST_TEST(*parse_time("2026-11-27T00:00:00Z") == 1795737600000);
+  BOOST_TEST(*parse_time("2026-11-27T01:00:00.250+01:00") == 1795737600250);
+  BOOST_TEST(*parse_time("1970-01-01T00:00:00Z") == 0);
+  BOOST_TEST(*parse_time("2024-02-29T12:00:00-05:30") == 1709227800000);
+  BOOST_TEST(!parse_time("2023-02-29T00:00:00Z"));
+  BOOST_TEST(!parse_time("2026-11-27T00:00:00"));
+  BOOST_TEST(!parse_time("2026-11-27"));
+  BOOST_TEST(!parse_time("soon"));
+  BOOST_TEST(!parse_time(""));
+  BOOST_TEST(!parse_time("99999999999999999999999"));
+  BOOST_TEST(format_rfc3339(1795737600250) == "2026-11-27T00:00:00.250Z");
+  BOOST_TEST(format_rfc3339(0) == "1970-01-01T00:00:00.000Z");
+  for (millis t : {0LL, 951782400000LL, 1709227800123LL, 4102444799999LL})
+    BOOST_TEST(*parse_time(format_rfc3339(t)) == t);
+}

@@ -48,7 +48,7 @@ BOOST_AUTO_TEST_CASE(out_of_order_readings_contribute_nothing) {
 
 namespace {
 constexpr millis day = 86'400'000;
-constexpr millis monday = 1795737600000; // 2026-11-23T00:00:00Z, a midnight
+constexpr millis midnight = 1795737600000; // 2026-11-27T00:00:00Z
 
 sample at(millis ts, double power, std::optional<double> meter = {}) {
   sample s;
@@ -63,38 +63,38 @@ sample at(millis ts, double power, std::optional<double> meter = {}) {
 
 BOOST_AUTO_TEST_CASE(energy_today_accumulates_and_holds_to_now) {
   live_device d;
-  BOOST_TEST(d.add(at(monday + 60 * minute, 600)));
-  BOOST_TEST(d.add(at(monday + 62 * minute, 300)));
+  BOOST_TEST(d.add(at(midnight + 60 * minute, 600)));
+  BOOST_TEST(d.add(at(midnight + 62 * minute, 300)));
   // 600 W for 2 min = 20 Wh, then 300 W held for 1 min of the query = 5 Wh
-  BOOST_TEST(d.energy_today_wh(monday + 63 * minute) == 25.0);
+  BOOST_TEST(d.energy_today_wh(midnight + 63 * minute) == 25.0);
   // held for at most 5 minutes
-  BOOST_TEST(d.energy_today_wh(monday + 3 * 60 * minute) == 45.0);
+  BOOST_TEST(d.energy_today_wh(midnight + 3 * 60 * minute) == 45.0);
 }
 
 BOOST_AUTO_TEST_CASE(energy_today_starts_again_at_midnight) {
   live_device d;
-  d.add(at(monday + day - 2 * minute, 0, 1000.0));
-  d.add(at(monday + day + 2 * minute, 0, 1040.0)); // 40 Wh across midnight, half each day
-  BOOST_TEST(d.energy_today_wh(monday + day + 2 * minute) == 20.0);
+  d.add(at(midnight + day - 2 * minute, 0, 1000.0));
+  d.add(at(midnight + day + 2 * minute, 0, 1040.0)); // 40 Wh across midnight, half each day
+  BOOST_TEST(d.energy_today_wh(midnight + day + 2 * minute) == 20.0);
   // a day later with no new samples, nothing is counted for that day
-  BOOST_TEST(d.energy_today_wh(monday + 3 * day) == 0.0);
+  BOOST_TEST(d.energy_today_wh(midnight + 3 * day) == 0.0);
 }
 
 BOOST_AUTO_TEST_CASE(late_samples_do_not_change_live_state) {
   live_device d;
-  d.add(at(monday + 10 * minute, 100));
-  BOOST_TEST(!d.add(at(monday + 5 * minute, 9999)));
-  BOOST_TEST(!d.add(at(monday + 10 * minute, 9999)));
+  d.add(at(midnight + 10 * minute, 100));
+  BOOST_TEST(!d.add(at(midnight + 5 * minute, 9999)));
+  BOOST_TEST(!d.add(at(midnight + 10 * minute, 9999)));
   BOOST_TEST(d.last()->power_w == 100.0);
 }
 
 BOOST_AUTO_TEST_CASE(a_memo_restores_a_device_exactly) {
   live_device a;
-  a.add(at(monday + minute, 1200));
-  a.add(at(monday + 3 * minute, 600));
+  a.add(at(midnight + minute, 1200));
+  a.add(at(midnight + 3 * minute, 600));
   live_device b{utc_day_start, a.memo()};
-  b.add(at(monday + 4 * minute, 0));
-  a.add(at(monday + 4 * minute, 0));
-  BOOST_TEST(a.energy_today_wh(monday + 5 * minute) == b.energy_today_wh(monday + 5 * minute));
-  BOOST_TEST(b.energy_today_wh(monday + 5 * minute) == 50.0);
+  b.add(at(midnight + 4 * minute, 0));
+  a.add(at(midnight + 4 * minute, 0));
+  BOOST_TEST(a.energy_today_wh(midnight + 5 * minute) == b.energy_today_wh(midnight + 5 * minute));
+  BOOST_TEST(b.energy_today_wh(midnight + 5 * minute) == 50.0);
 }
