@@ -1,0 +1,52 @@
+#pragma once
+// HTTP as the route handlers see it: plain structs, no Pistache. Handlers are
+// plain functions from request to reply, so they are tested (and fuzzed)
+// without a server, and the Pistache adapter stays a thin shell.
+
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace hems::api {
+
+struct http_request {
+  std::string method;
+  std::string path;
+  std::map<std::string, std::string> query;
+  std::map<std::string, std::string> params; ///< path parameters (/schedule/:id)
+  std::map<std::string, std::string> headers; ///< lower-case names
+  std::string body;
+
+  std::optional<std::string_view> query_value(const std::string& name) const;
+};
+
+struct http_reply {
+  int status = 200;
+  std::string content_type = "application/json";
+  std::string body;
+  std::vector<std::pair<std::string, std::string>> headers;
+};
+
+using handler_fn = std::function<http_reply(const http_request&)>;
+
+struct route {
+  std::string method; ///< GET, POST, PUT, DELETE
+  std::string path;   ///< Pistache pattern, e.g. /schedule/:id
+  handler_fn handler;
+};
+
+/// `{"error": code, "detail": detail}` with the given status.
+http_reply error_reply(int status, std::string_view code, std::string_view detail);
+http_reply json_reply(int status, std::string body);
+
+/// The error code rest.md uses for a status (400 -> invalid, 404 -> not_found, ...).
+std::string_view error_code_for(int status);
+
+/// 400 naming the first query parameter not in `allowed`, if any.
+std::optional<http_reply> reject_unknown_params(const http_request& req,
+                                                std::initializer_list<std::string_view> allowed);
+
+} // namespace hems::api

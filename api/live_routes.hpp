@@ -1,0 +1,31 @@
+#pragma once
+// The live-path endpoints: GET /devices, GET /usage (real time and raw
+// samples), /healthz, /readyz and /metrics.
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <vector>
+
+#include <caf/actor_system.hpp>
+
+#include "actors/messages.hpp"
+#include "api/http.hpp"
+#include "core/metrics.hpp"
+#include "storage/store.hpp"
+
+namespace hems::api {
+
+/// What the live routes need from the rest of the server.
+struct live_services {
+  caf::actor_system& system;
+  actors::fleet_directory_actor directory;
+  storage::store& db;
+  metrics_registry& metrics;
+  std::function<bool()> ready;
+  std::chrono::milliseconds ask_timeout{2000};
+};
+
+std::vector<route> live_routes(std::shared_ptr<live_services> services);
+
+} // namespace hems::api

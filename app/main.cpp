@@ -1,0 +1,31 @@
+// The hems executable: a thin dispatcher to the subcommands.
+
+#include <cstring>
+#include <iostream>
+
+#include "app/serve_command.hpp"
+
+namespace {
+
+constexpr const char* help =
+  "hems: home energy management for a fleet of homes\n"
+  "\n"
+  "usage: hems <command> [options]\n"
+  "  serve      run the server (telemetry in, live state, REST API)\n"
+  "  help       show this text\n"
+  "\n"
+  "Run `hems <command> --help` for a command's options.\n";
+
+} // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2 || std::strcmp(argv[1], "help") == 0 || std::strcmp(argv[1], "--help") == 0) {
+    std::cout << help;
+    return argc < 2 ? 2 : 0;
+  }
+  std::string command = argv[1];
+  if (command == "serve")
+    return hems::app::run_serve_command(argc - 2, argv + 2);
+  std::cerr << "hems: unknown command '" << command << "'\n" << help;
+  return 2;
+}
