@@ -1,0 +1,100 @@
+#include "tests/support/hems_process.hpp"
+
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+#include <thread>
+
+namespace hems::test {
+
+bool eventually(const std::function<bool()>& condition, std::chrono::milliseconds limit) {
+  auto deadline = std::chrono::steady_clock::now() + limit;
+  while (!condition()) {
+    if (std::chrono::steady_clock::now() > deadline)
+      return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  return true;
+}
+
+std::string hems_process::binary() {
+  if (const char* b = std::getenv("HEMS_BINARY"))
+    return b;
+  return HEMS_BINARY_PATH;
+}
+
+namespace {
+
+// Extracts "key":value from the small ports JSON the server writes.
+std::string json_field(const std::string& text, const std::string& key) {
+  auto pos = text.find("\"" + key + "\":");
+  if (pos == std::string::npos)
+    return {};
+  pos += key.size() + 3;
+  if (text[pos] == '"') {
+    auto end = text.find('"', pos + 1);
+    return text.substr(pos + 1, end - pos - 1);
+  }
+  auto end = text.find_first_of(",}", pos);
+  return text.substr(pos, end - pos);
+}
+
+} // namespace
+
+hems_process::hems_process(std::filesystem::path data_dir, std::vector<std::string> extra_args)
+  : data_dir_(std::move(data_dir)), ports_file_(data_dir_.string() + ".ports") {
+  std::filesystem::remove(ports_file_);
+  std::vector<std::string> args{binary(),      "serve",        "--data",
+                                data_dir_.string(), "--telemetry", "tcp://127.0.0.1:*",
+                                "--http",      "127.0.0.1:0",  "--ports-file",
+                                ports_file_.string()};
+  args.insert(args.end(), extra_args.begin(), extra_args.end());
+  pid_ = ::fork();
+  if (pid_ == 0) {
+    std::vector<char*> argv;
+    for (auto& a : args)
+      argv.push_back(a.data());
+    argv.push_back(nullptr);
+    ::execv(argv[0], argv.data());
+    std::_Exit(127);
+  }
+  std::string text;
+  bool up = eventually([&] {
+    std::ifstream in{ports_file_};
+    if (!in)
+      return false;
+    std::stringstream ss;
+    ss << in.rdbuf();
+    text = ss.str();
+    int status = 0;
+    if (::waitpid(pid_, &status, WNOHANG) == pid_)
+      throw std::runtime_error("hems serve exited during start-up");
+    return text.find('}') != std::string::npos;
+  });
+  if (!up)
+    throw std::runtime_error("hems serve did not start");
+  telemetry_ = json_field(text, "telemetry");
+  http_port_ = static_cast<std::uint16_t>(std::stoi(json_field(text, "http")));
+}
+
+hems_process::~hems_process() {
+  if (pid_ > 0)
+    stop(SIGTERM);
+}
+
+int hems_process::stop(int signal) {
+  if (pid_ <= 0)
+    return -1;
+  ::kill(pid_, signal);
+  int status = 0;
+  ::waitpid(pid_, &status, 0);
+  pid_ = -1;
+  std::filesystem::remove(ports_file_);
+  return status;
+}
+
+} // namespace hems::test

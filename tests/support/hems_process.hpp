@@ -1,0 +1,47 @@
+#pragma once
+// Runs the real `hems serve` binary for end-to-end tests: a temporary data
+// directory, loopback ports picked by the server itself (read back from its
+// --ports-file), and kill() for crash tests.
+
+#include <sys/types.h>
+
+#include <chrono>
+#include <filesystem>
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace hems::test {
+
+/// Polls `condition` until it holds or `limit` passes; returns whether it held.
+/// (Waits for an event, never for time itself to pass.)
+bool eventually(const std::function<bool()>& condition,
+                std::chrono::milliseconds limit = std::chrono::seconds(20));
+
+class hems_process {
+public:
+  /// Starts `hems serve --data <data_dir>` with extra arguments.
+  hems_process(std::filesystem::path data_dir, std::vector<std::string> extra_args = {});
+  ~hems_process();
+
+  std::uint16_t http_port() const { return http_port_; }
+  const std::string& telemetry_endpoint() const { return telemetry_; }
+  pid_t pid() const { return pid_; }
+
+  /// Sends a signal and waits for the process to end; returns its exit status.
+  int stop(int signal = 15);
+  /// kill -9, as a crash or power cut of the process would.
+  void kill_hard() { stop(9); }
+
+  /// The path of the hems binary (HEMS_BINARY, set by CMake).
+  static std::string binary();
+
+private:
+  std::filesystem::path data_dir_;
+  std::filesystem::path ports_file_;
+  pid_t pid_ = -1;
+  std::uint16_t http_port_ = 0;
+  std::string telemetry_;
+};
+
+} // namespace hems::test
