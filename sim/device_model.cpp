@@ -1,5 +1,6 @@
 #include "sim/device_model.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 namespace hems::sim {
@@ -32,13 +33,17 @@ void device_model::run_until(millis t) {
 
 void device_model::advance_to(millis t, const home_context& ctx) {
   start(t, ctx);
+  int at_this_instant = 0;
   for (millis next = next_change(); next <= t; next = next_change()) {
-    // A model that asks for a change in the past would loop forever: take it now.
-    millis at = next > time_ ? next : time_;
+    // Several events may fall on one instant; a model that keeps asking for
+    // the past, though, would loop forever: leave it for the next call.
+    millis at = std::max(next, time_);
+    if (at > time_)
+      at_this_instant = 0;
+    else if (++at_this_instant > 64)
+      break;
     run_until(at);
     on_change(at, ctx);
-    if (next <= time_ && next_change() <= time_)
-      break; // still not moving on: leave the rest to the next call
   }
   run_until(t);
 }

@@ -55,7 +55,7 @@ public:
 
 protected:
   virtual void on_start(millis t, const home_context& ctx) = 0;
-  /// When the model next changes by itself; strictly after `time()`, or `never`.
+  /// When the model next changes by itself (at or after `time()`), or `never`.
   virtual millis next_change() const = 0;
   /// The change due at `t` (== the previous next_change()).
   virtual void on_change(millis t, const home_context& ctx) = 0;
