@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <limits>
+#include <queue>
 #include <thread>
 #include <vector>
 
@@ -47,25 +48,42 @@ playback_stats play_realtime(neighbourhood& homes, frame_sink& sink, const clock
       options.duration_ms ? start + *options.duration_ms : std::numeric_limits<millis>::max();
   std::vector<sample> samples;
   std::vector<encoded_frame> frames;
-  while (!stop.load(std::memory_order_relaxed)) {
+  auto step = [&](simulated_home& home, millis now) {
+    samples.clear();
+    home.step(now, samples);
+    return send_samples(samples, sink, options.limits, frames, stats, options.max_frames);
+  };
+
+  // Homes by when they are next due, soonest first: each wake-up touches only
+  // the homes that are due, so thousands of homes spread over the interval
+  // cost a heap operation each, not a pass over all of them.
+  using due_home = std::pair<millis, std::size_t>;
+  std::priority_queue<due_home, std::vector<due_home>, std::greater<>> queue;
+  for (std::size_t i = 0; i < homes.homes().size(); ++i) {
+    if (!step(homes.homes()[i], start))
+      return stats;
+    queue.emplace(homes.homes()[i].next_due(), i);
+  }
+  if (progress)
+    progress(stats);
+
+  while (!queue.empty() && !stop.load(std::memory_order_relaxed)) {
+    const millis next = std::min(queue.top().first, end);
+    if (next >= end && end == std::numeric_limits<millis>::max())
+      break; // nothing will ever be due
+    wait(next);
     const millis now = time.now_ms();
     if (now >= end)
       break;
-    millis next = end;
-    for (auto& home : homes.homes()) {
-      samples.clear();
-      home.step(now, samples);
-      if (!send_samples(samples, sink, options.limits, frames, stats, options.max_frames))
+    while (!queue.empty() && queue.top().first <= now) {
+      std::size_t i = queue.top().second;
+      queue.pop();
+      if (!step(homes.homes()[i], now))
         return stats;
-      next = std::min(next, home.next_due());
+      queue.emplace(homes.homes()[i].next_due(), i);
     }
     if (progress)
       progress(stats);
-    if (homes.homes().empty())
-      next = end;
-    if (next == std::numeric_limits<millis>::max())
-      break; // nothing will ever be due and no end: nothing to wait for
-    wait(next);
   }
   return stats;
 }
