@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "app/serve_command.hpp"
+#include "app/simulate_command.hpp"
 
 namespace {
 
@@ -12,6 +13,7 @@ constexpr const char* help =
   "\n"
   "usage: hems <command> [options]\n"
   "  serve      run the server (telemetry in, live state, REST API)\n"
+  "  simulate   play simulated homes and push their telemetry to a server\n"
   "  help       show this text\n"
   "\n"
   "Run `hems <command> --help` for a command's options.\n";
@@ -26,6 +28,8 @@ int main(int argc, char** argv) {
   std::string command = argv[1];
   if (command == "serve")
     return hems::app::run_serve_command(argc - 2, argv + 2);
+  if (command == "simulate")
+    return hems::run_simulate_command(argc - 2, argv + 2);
   std::cerr << "hems: unknown command '" << command << "'\n" << help;
   return 2;
 }

@@ -3,6 +3,9 @@ find_package(Threads REQUIRED)
 find_package(CAF 0.17 REQUIRED)
 find_package(RocksDB 7.8 REQUIRED CONFIG)
 find_package(simdjson REQUIRED CONFIG)
+# Howard Hinnant's date/tz (libhowardhinnant-date-dev, reading the system's
+# tzdata): homes live in named time zones and GCC 12 has no std::chrono zones.
+find_package(date CONFIG REQUIRED)
 find_package(Boost 1.74 REQUIRED COMPONENTS unit_test_framework)
 find_package(PkgConfig REQUIRED)
 pkg_check_modules(ZMQ REQUIRED IMPORTED_TARGET libzmq>=4.3)
