@@ -1,9 +1,4 @@
-// `hems serve`: the composition root. It wires the modules together and owns
-// start-up and shutdown order; all behaviour lives in the modules.
-//
-//   PULL socket -> decoder -> sample_writer (RocksDB, group commit)
-//                                  -> fleet directory -> homes -> devices
-//   REST (Pistache) -> asks the directory / reads the store
+// `hems serve`: options, the server, and waiting for a signal to stop.
 
 #include "app/serve_command.hpp"
 
@@ -12,31 +7,16 @@
 #include <iostream>
 #include <thread>
 
-#include <caf/all.hpp>
-#include <zmq.hpp>
-
-#include "actors/fleet_directory.hpp"
 #include "adapters/endpoint_policy.hpp"
-#include "adapters/zmq_pull_ingest.hpp"
-#include "api/live_routes.hpp"
-#include "api/rest_server.hpp"
 #include "app/cli_options.hpp"
-#include "app/recovery.hpp"
+#include "app/server.hpp"
 #include "core/json_writer.hpp"
-#include "storage/sample_writer.hpp"
 
 namespace hems::app {
 
 namespace {
 
-struct serve_config {
-  std::string data_dir = "./data";
-  std::string telemetry = "tcp://127.0.0.1:5555";
-  std::string http_address = "127.0.0.1";
-  std::uint16_t http_port = 8080;
-  int http_threads = 2;
-  std::size_t actor_threads = 0; ///< 0: one per core
-  millis offline_after_ms = 5 * 60 * 1000;
+struct serve_config : server_config {
   std::optional<std::string> ports_file;
 };
 
@@ -118,79 +98,24 @@ int run_serve_command(int argc, char** argv) {
   sigaddset(&stop_signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
 
-  metrics_registry metrics;
-  auto time = std::make_shared<system_clock>();
-  auto db = storage::open_rocksdb_store({.dir = config->data_dir});
-  if (!db)
-    return fail_with(db.error());
-  auto records = (*db)->load_devices();
-  if (!records)
-    return fail_with(records.error());
-  auto context = std::make_shared<actors::live_context>();
-  context->settings.time = time;
-  context->settings.offline_after_ms = config->offline_after_ms;
-  context->metrics = std::make_shared<actors::live_metrics>(metrics);
-  auto recovered =
-    recover_devices(**db, *records, time->now_ms(), context->settings.day_start);
-  if (!recovered)
-    return fail_with(recovered.error());
-
-  caf::actor_system_config caf_config;
-  caf_config.set("logger.verbosity", caf::atom("quiet"));
-  caf_config.set("logger.console", caf::atom("none"));
-  if (config->actor_threads > 0)
-    caf_config.set("scheduler.max-threads", config->actor_threads);
-  caf::actor_system system{caf_config};
-  auto directory = system.spawn(actors::fleet_directory_behavior, std::move(*recovered),
-                                actors::live_context_ptr{context});
-
-  storage::sample_writer writer{**db, storage::device_ledger{std::move(*records)}, metrics, {},
-                                [directory](std::vector<sample>&& accepted) {
-                                  caf::anon_send(directory, actors::ingest_atom::value,
-                                                 std::move(accepted));
-                                }};
-
-  zmq::context_t zmq_context{1};
-  adapters::telemetry_metrics telemetry_metrics{metrics};
-  auto ingest = adapters::pull_ingest::start(
-    zmq_context, {.endpoint = config->telemetry}, *time, telemetry_metrics,
-    [&writer](std::vector<sample>&& samples, millis received) {
-      writer.submit({std::move(samples), received, storage::durability::os_buffered, {}});
-    });
-  if (!ingest)
-    return fail_with(ingest.error());
-
-  std::atomic<bool> ready{false};
-  auto services = std::make_shared<api::live_services>(api::live_services{
-    system, directory, **db, metrics, [&ready] { return ready.load(); }});
-  auto rest = api::rest_server::start({.address = config->http_address,
-                                       .port = config->http_port,
-                                       .threads = config->http_threads},
-                                      api::live_routes(services), metrics);
-  if (!rest) {
-    (*ingest)->stop();
-    return fail_with(rest.error());
-  }
-  ready = true;
-  auto http_url = "http://" + config->http_address + ":" + std::to_string((*rest)->port());
+  auto srv = server::start(*config);
+  if (!srv)
+    return fail_with(srv.error());
+  auto http_url = "http://" + config->http_address + ":" + std::to_string((*srv)->http_port());
   std::cout << "hems serve: data in " << config->data_dir << "\n"
-            << "  telemetry (PUSH to)  " << (*ingest)->endpoint() << "\n"
+            << "  telemetry (PUSH to)  " << (*srv)->telemetry_endpoint() << "\n"
             << "  REST API             " << http_url << "/devices?home=...  " << http_url
             << "/usage?home=...\n"
             << "  metrics              " << http_url << "/metrics\n"
             << "  listening on loopback only: authorization is not configured yet\n"
             << std::flush;
   if (config->ports_file)
-    write_ports_file(*config->ports_file, (*ingest)->endpoint(), (*rest)->port());
+    write_ports_file(*config->ports_file, (*srv)->telemetry_endpoint(), (*srv)->http_port());
 
   int signal = 0;
   sigwait(&stop_signals, &signal);
   std::cout << "hems serve: stopping (signal " << signal << ")" << std::endl;
-  ready = false;
-  (*rest)->stop();
-  (*ingest)->stop();
-  writer.stop(); // commits everything already received
-  caf::anon_send_exit(directory, caf::exit_reason::user_shutdown);
+  (*srv)->stop();
   return 0;
 }
 

@@ -1,0 +1,44 @@
+#pragma once
+// The hems server as one object: opens storage, recovers the devices, starts
+// the actors, the write path, the telemetry socket and the REST API, and
+// stops them in the reverse order. `hems serve` and the benchmarks use it.
+
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "core/error.hpp"
+#include "core/metrics.hpp"
+
+namespace hems::app {
+
+struct server_config {
+  std::string data_dir = "./data";
+  std::string telemetry = "tcp://127.0.0.1:5555";
+  std::string http_address = "127.0.0.1";
+  std::uint16_t http_port = 8080; ///< 0 picks a free port
+  int http_threads = 2;
+  std::size_t actor_threads = 0; ///< 0: one per core
+  std::int64_t offline_after_ms = 5 * 60 * 1000;
+};
+
+class server {
+public:
+  static result<std::unique_ptr<server>> start(const server_config& config);
+  ~server();
+
+  /// Stops taking input, commits what was received, and shuts down.
+  void stop();
+
+  const std::string& telemetry_endpoint() const;
+  std::uint16_t http_port() const;
+  metrics_registry& metrics();
+
+  struct parts;
+
+private:
+  explicit server(std::unique_ptr<parts> p);
+  std::unique_ptr<parts> parts_;
+};
+
+} // namespace hems::app
