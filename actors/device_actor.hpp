@@ -13,8 +13,10 @@ struct device_actor_state {
   static inline const char* name = "hems.device";
   /// Weak: the home owns its devices, a strong handle back would be a cycle.
   caf::actor_addr home;
-  device_status status;
-  std::unique_ptr<streams::live_device> live;
+  std::string device;
+  device_kind kind = device_kind::unknown;
+  millis last_seen_ms = 0;
+  streams::live_device live; ///< the newest sample and today's energy
   live_context_ptr context;
 };
 

@@ -64,8 +64,7 @@ void on_device_down(home_ptr self, const caf::down_msg& msg) {
   const auto& settings = st.context->settings;
   millis now = settings.time->now_ms();
   d.failures.push_back(now);
-  while (!d.failures.empty() && now - d.failures.front() > settings.restart_window_ms)
-    d.failures.pop_front();
+  std::erase_if(d.failures, [&](millis t) { return now - t > settings.restart_window_ms; });
   d.status.restarts = static_cast<std::uint32_t>(d.failures.size());
   if (d.failures.size() > settings.max_restarts) {
     d.status.quarantined = true;

@@ -3,7 +3,6 @@
 // failed one with its last reported state, quarantining one that keeps
 // failing, as OTP's restart intensity does) and keeps the home's live view.
 
-#include <deque>
 #include <unordered_map>
 
 #include "actors/live_settings.hpp"
@@ -14,7 +13,9 @@ namespace hems::actors {
 struct supervised_device {
   device_actor actor;          ///< invalid while quarantined
   device_status status;        ///< the latest status the device reported
-  std::deque<millis> failures; ///< failure times within the restart window
+  /// Failure times within the restart window (a vector: empty costs nothing,
+  /// and it never holds more than max_restarts + 1 entries).
+  std::vector<millis> failures;
 };
 
 struct home_actor_state {

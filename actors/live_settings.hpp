@@ -34,11 +34,14 @@ struct live_metrics {
       quarantined_samples(m.add_counter(
         "hems_samples_quarantined_total",
         "Samples stored but not processed because their device is quarantined.")),
+      samples_applied(m.add_counter("hems_samples_applied_total",
+                                    "Samples applied to live device state by device actors.")),
       device_actors(m.add_gauge("hems_device_actors", "Device actors alive.")),
       homes(m.add_gauge("hems_homes", "Home actors alive.")) {}
   counter& device_restarts;
   counter& device_quarantines;
   counter& quarantined_samples;
+  counter& samples_applied;
   gauge& device_actors;
   gauge& homes;
 };

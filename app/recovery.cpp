@@ -24,16 +24,12 @@ recover_devices(storage::store& db, const std::vector<storage::device_record>& r
       const auto& last = page->samples.back();
       q.after = {{last.ts_ms, last.seq.value_or(0)}};
     }
-    actors::recovered_device d;
-    d.home = r.home;
-    d.status.device = r.device;
-    d.status.kind = r.kind;
-    d.status.last_seen_ms = r.last_seen_ms;
-    d.status.memo = live.memo();
     // The newest sample may be newer than now (a fast clock) or not from today.
-    if (!d.status.memo.last || d.status.memo.last->ts_ms < r.last.ts_ms)
-      d.status.memo.last = r.last;
-    out.push_back(std::move(d));
+    if (!live.last() || live.last()->ts_ms < r.last.ts_ms)
+      live.add(r.last);
+    actors::device_status status{.device = r.device, .kind = r.kind, .memo = live.memo(),
+                                 .last_seen_ms = r.last_seen_ms};
+    out.push_back({r.home, std::move(status)});
   }
   return out;
 }
