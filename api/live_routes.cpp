@@ -5,6 +5,7 @@
 #include <caf/scoped_actor.hpp>
 
 #include "api/json_views.hpp"
+#include "api/openapi.hpp"
 #include "core/sample.hpp"
 #include "core/time_format.hpp"
 
@@ -143,6 +144,8 @@ std::vector<route> live_routes(services_ptr s) {
        r.body = s->metrics.render();
        return r;
      }},
+    {"GET", "/openapi.json",
+     [](const http_request&) { return json_reply(200, std::string{openapi_json()}); }},
     {"GET", "/devices", [s](const http_request& req) { return get_devices(*s, req); }},
     {"GET", "/usage", [s](const http_request& req) { return get_usage(*s, req); }},
   };

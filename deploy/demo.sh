@@ -20,7 +20,7 @@ until [ -s "$ports" ]; do # the server writes its ports once it is listening
   kill -0 $server 2>/dev/null || exit 1
   sleep 0.1
 done
-"$hems" simulate --homes "$homes" --devices-per-home 10 --rate 1 &
+"$hems" simulate --homes "$homes" --devices-per-home 10 --rate 1 --meter &
 simulator=$!
 cat <<TXT
 

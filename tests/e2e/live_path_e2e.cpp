@@ -215,3 +215,53 @@ BOOST_AUTO_TEST_CASE(sigkill_mid_ingest_loses_nothing_that_was_stored) {
   BOOST_TEST(contiguous);
   BOOST_TEST(http_get(hems.http_port(), "/devices?home=h-kill").status == 200);
 }
+
+#include "tests/support/openapi_check.hpp"
+
+BOOST_AUTO_TEST_CASE(every_answer_matches_the_served_openapi_document) {
+  temp_dir dir;
+  hems_process hems{dir.path() / "data"};
+  auto doc = http_get(hems.http_port(), "/openapi.json");
+  BOOST_REQUIRE_EQUAL(doc.status, 200);
+  openapi_checker api{doc.body};
+  pusher push{hems.telemetry_endpoint()};
+  auto t = now_ms();
+  push.send("[" + sample_json("h", "meter", t, 900, 1) + "," + sample_json("h", "tv", t, 90) +
+            R"(,{"home":"h","device":"ev","ts":)" + std::to_string(t) +
+            R"(,"power_w":7400,"soc_pct":40,"kind":"ev_charger"}])");
+  BOOST_REQUIRE(eventually([&] { return metric(hems.http_port(), "hems_samples_applied_total") == 3; }));
+  struct call {
+    std::string path;
+    std::string query;
+    int status;
+  };
+  auto to = std::to_string(t + 1);
+  for (const auto& c : std::vector<call>{
+         {"/devices", "?home=h", 200},
+         {"/devices", "?home=unknown", 404},
+         {"/devices", "", 400},
+         {"/devices", "?home=h&colour=red", 400},
+         {"/usage", "?home=h", 200},
+         {"/usage", "?home=h&device=tv", 200},
+         {"/usage", "?home=h&device=meter&resolution=raw&from=0&to=" + to, 200},
+         {"/usage", "?home=h&device=meter&resolution=raw&from=0&to=" + to + "&limit=0", 400},
+         {"/usage", "?home=h&device=meter&resolution=raw&from=0&to=" + to + "&after=x", 400},
+         {"/usage", "?home=h&resolution=weekly", 400},
+         {"/usage", "?home=h&from=0&to=1", 400},
+         {"/healthz", "", 200},
+         {"/readyz", "", 200},
+         {"/openapi.json", "", 200},
+       }) {
+    BOOST_TEST_CONTEXT(c.path << c.query) {
+      BOOST_TEST(api.documents(c.path, "get"));
+      auto r = http_get(hems.http_port(), c.path + c.query);
+      BOOST_TEST(r.status == c.status);
+      BOOST_TEST(r.headers["content-type"].starts_with("application/json"));
+      BOOST_TEST(api.check_response(c.path, "get", r.status, r.body) == "");
+    }
+  }
+  BOOST_TEST(http_get(hems.http_port(), "/metrics").headers["content-type"].starts_with("text/plain"));
+  auto missing = http_get(hems.http_port(), "/no/such/thing");
+  BOOST_TEST(missing.status == 404);
+  BOOST_TEST(missing.body.find("\"error\":\"not_found\"") != std::string::npos);
+}

@@ -1,6 +1,7 @@
 #include "tests/support/hems_process.hpp"
 
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -55,6 +56,7 @@ hems_process::hems_process(std::filesystem::path data_dir, std::vector<std::stri
   args.insert(args.end(), extra_args.begin(), extra_args.end());
   pid_ = ::fork();
   if (pid_ == 0) {
+    ::prctl(PR_SET_PDEATHSIG, SIGKILL); // never outlive a test that crashed
     std::vector<char*> argv;
     for (auto& a : args)
       argv.push_back(a.data());
