@@ -1,4 +1,4 @@
-#include "sim/local_time.hpp"
+#include "streams/local_time.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -7,7 +7,7 @@
 #include <date/date.h>
 #include <date/tz.h>
 
-namespace hems::sim {
+namespace hems::streams {
 
 namespace {
 
@@ -119,4 +119,4 @@ double local_zone::standard_offset_hours() const {
   return static_cast<double>(cache_standard_) / hour_ms;
 }
 
-} // namespace hems::sim
+} // namespace hems::streams
