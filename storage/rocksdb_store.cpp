@@ -1,9 +1,17 @@
-// The RocksDB implementation of storage::store. Column families, one per kind
-// of data (see docs/ARCHITECTURE.md, "Storage layout"):
-//   devices   device_key -> device_record (latest state of each device)
-//   samples   sample_key -> sample value (every accepted sample)
-//   settings  name -> value
+// The RocksDB implementation of storage::store and storage::history_store.
+// Column families, one per kind of data (see docs/ARCHITECTURE.md, "Storage
+// layout"):
+//   devices        device_key -> device_record (latest state of each device)
+//   samples        sample_key -> sample value (recent raw samples, one key each)
+//   sample_chunks  device_key + hour -> an hour of one device's samples in columns
+//   windows        series key + resolution + start -> usage window
+//   homes          home + name -> aggregation checkpoint, time zone, patterns
+//   notifications  home + ts + kind + subject -> notification JSON
+//   settings       name -> value
 // rocksdb::Status never leaves this file: to_error() turns it into hems::error.
+
+#include <algorithm>
+#include <shared_mutex>
 
 #include <rocksdb/db.h>
 #include <rocksdb/filter_policy.h>
@@ -12,11 +20,15 @@
 #include <rocksdb/table.h>
 #include <rocksdb/write_batch.h>
 
+#include "storage/rocksdb_retention.hpp"
+#include "storage/sample_chunk.hpp"
 #include "storage/store.hpp"
 
 namespace hems::storage {
 
 namespace {
+
+constexpr millis hour_ms = 3'600'000;
 
 error to_error(const rocksdb::Status& s, std::string_view what) {
   errc code = errc::internal;
@@ -35,8 +47,19 @@ error to_error(const rocksdb::Status& s, std::string_view what) {
   return error{code, std::string{what} + ": " + s.ToString()};
 }
 
-enum cf_index : std::size_t { cf_default, cf_devices, cf_samples, cf_settings, cf_count };
-constexpr const char* cf_names[cf_count] = {"default", "devices", "samples", "settings"};
+enum cf_index : std::size_t {
+  cf_default,
+  cf_devices,
+  cf_samples,
+  cf_settings,
+  cf_chunks,
+  cf_windows,
+  cf_homes,
+  cf_notifications,
+  cf_count
+};
+constexpr const char* cf_names[cf_count] = {"default",       "devices", "samples", "settings",
+                                            "sample_chunks", "windows", "homes",   "notifications"};
 
 class rocksdb_batch final : public write_batch {
 public:
@@ -58,20 +81,40 @@ public:
 
 private:
   std::vector<rocksdb::ColumnFamilyHandle*>& cfs_;
-  std::string key_;   // reused buffers: no allocation per put once warm
+  std::string key_; // reused buffers: no allocation per put once warm
   std::string value_;
 };
 
-class rocksdb_store final : public store {
+/// A snapshot released when it goes out of scope.
+class snapshot {
+public:
+  explicit snapshot(rocksdb::DB& db) : db_(db), snap_(db.GetSnapshot()) {}
+  ~snapshot() { db_.ReleaseSnapshot(snap_); }
+  snapshot(const snapshot&) = delete;
+  snapshot& operator=(const snapshot&) = delete;
+  const rocksdb::Snapshot* get() const { return snap_; }
+
+private:
+  rocksdb::DB& db_;
+  const rocksdb::Snapshot* snap_;
+};
+
+std::pair<millis, std::uint64_t> place_of(const sample& s) {
+  return {s.ts_ms, s.seq.value_or(0)};
+}
+
+class rocksdb_store final : public store, public history_store {
 public:
   rocksdb_store(std::unique_ptr<rocksdb::DB> db, std::vector<rocksdb::ColumnFamilyHandle*> cfs)
-    : db_(std::move(db)), cfs_(std::move(cfs)) {}
+      : db_(std::move(db)), cfs_(std::move(cfs)) {}
 
   ~rocksdb_store() override {
     for (auto* cf : cfs_)
       db_->DestroyColumnFamilyHandle(cf);
     db_->Close();
   }
+
+  history_store* history() override { return this; }
 
   std::unique_ptr<write_batch> new_batch() override {
     return std::make_unique<rocksdb_batch>(cfs_);
@@ -80,6 +123,9 @@ public:
   result<void> commit(write_batch& batch, durability d) override {
     rocksdb::WriteOptions opts;
     opts.sync = d == durability::fsynced;
+    // Shared: many commits at once; chunk_samples() takes it alone to check
+    // that no sample arrived in the range it is about to delete.
+    std::shared_lock lock{chunk_mutex_};
     auto s = db_->Write(opts, &static_cast<rocksdb_batch&>(batch).batch);
     if (!s.ok())
       return std::unexpected(to_error(s, "commit"));
@@ -100,67 +146,428 @@ public:
     return out;
   }
 
+  // Raw samples live in two places: recent ones under their own keys, older
+  // hours in chunks. A page merges both in (ts, seq) order, from one snapshot
+  // (a chunk and the keys it replaced are written atomically, so the reader
+  // sees one or the other); where both hold a place, the key is newer.
   result<sample_page> read_samples(const sample_query& q) override {
     sample_page page;
-    std::string prefix = device_key(q.home, q.device);
-    std::string start = sample_key(q.home, q.device, q.from, 0);
-    if (q.after) {
-      auto resume = sample_key(q.home, q.device, q.after->first, q.after->second);
-      resume.push_back('\0'); // the smallest key strictly after the cursor
-      start = std::max(start, resume);
+    std::pair<millis, std::uint64_t> start{q.from, 0};
+    bool strictly_after = false;
+    if (q.after && *q.after >= start) {
+      start = *q.after;
+      strictly_after = true;
     }
+    snapshot snap{*db_};
+    rocksdb::ReadOptions opts;
+    opts.snapshot = snap.get();
     std::string end = sample_key(q.home, q.device, q.to, 0);
     rocksdb::Slice upper{end};
-    rocksdb::ReadOptions opts;
     opts.iterate_upper_bound = &upper;
-    std::unique_ptr<rocksdb::Iterator> it{db_->NewIterator(opts, cfs_[cf_samples])};
-    for (it->Seek(start); it->Valid(); it->Next()) {
+    std::unique_ptr<rocksdb::Iterator> keys{db_->NewIterator(opts, cfs_[cf_samples])};
+    std::string first = sample_key(q.home, q.device, start.first, start.second);
+    if (strictly_after)
+      first.push_back('\0'); // the smallest key strictly after the cursor
+    keys->Seek(first);
+
+    rocksdb::ReadOptions chunk_opts;
+    chunk_opts.snapshot = snap.get();
+    std::string chunk_end = chunk_key(q.home, q.device, q.to);
+    rocksdb::Slice chunk_upper{chunk_end};
+    chunk_opts.iterate_upper_bound = &chunk_upper;
+    std::unique_ptr<rocksdb::Iterator> chunks{db_->NewIterator(chunk_opts, cfs_[cf_chunks])};
+    chunks->Seek(chunk_key(q.home, q.device, start.first - start.first % hour_ms));
+    std::vector<sample> chunk_samples;
+    std::size_t in_chunk = 0;
+    auto after_start = [&](const sample& s) {
+      return strictly_after ? place_of(s) > start : place_of(s) >= start;
+    };
+    // The next chunked sample in range, decoding chunks as needed.
+    auto next_chunked = [&]() -> result<const sample*> {
+      for (;;) {
+        while (in_chunk < chunk_samples.size()) {
+          const auto& s = chunk_samples[in_chunk];
+          if (s.ts_ms >= q.to)
+            return nullptr;
+          if (after_start(s))
+            return &s;
+          ++in_chunk;
+        }
+        if (!chunks->Valid())
+          return nullptr;
+        chunk_samples.clear();
+        in_chunk = 0;
+        if (auto ok = decode_sample_chunk(chunks->value().ToStringView(), q.home, q.device,
+                                          chunk_samples);
+            !ok)
+          return std::unexpected(ok.error());
+        chunks->Next();
+      }
+    };
+    std::optional<sample> keyed;
+    auto next_keyed = [&]() -> result<bool> {
+      keyed.reset();
+      if (!keys->Valid())
+        return false;
+      auto s = decode_sample(keys->key().ToStringView(), keys->value().ToStringView());
+      if (!s)
+        return std::unexpected(s.error());
+      keyed = std::move(*s);
+      return true;
+    };
+    if (auto ok = next_keyed(); !ok)
+      return std::unexpected(ok.error());
+    for (;;) {
+      auto chunked = next_chunked();
+      if (!chunked)
+        return std::unexpected(chunked.error());
+      const sample* c = *chunked;
+      if (!keyed && !c)
+        break;
       if (page.samples.size() == q.limit) {
         page.more = true;
         break;
       }
-      auto s = decode_sample(it->key().ToStringView(), it->value().ToStringView());
-      if (!s)
-        return std::unexpected(s.error());
-      page.samples.push_back(std::move(*s));
+      if (keyed && (!c || place_of(*keyed) <= place_of(*c))) {
+        if (c && place_of(*keyed) == place_of(*c))
+          ++in_chunk;
+        page.samples.push_back(std::move(*keyed));
+        keys->Next();
+        if (auto ok = next_keyed(); !ok)
+          return std::unexpected(ok.error());
+      } else {
+        page.samples.push_back(*c);
+        ++in_chunk;
+      }
     }
-    if (!it->status().ok())
-      return std::unexpected(to_error(it->status(), "read samples"));
+    if (!keys->status().ok())
+      return std::unexpected(to_error(keys->status(), "read samples"));
+    if (!chunks->status().ok())
+      return std::unexpected(to_error(chunks->status(), "read sample chunks"));
     return page;
   }
 
   result<std::optional<std::string>> get_setting(std::string_view key) override {
-    std::string value;
-    auto s = db_->Get({}, cfs_[cf_settings], key, &value);
-    if (s.IsNotFound())
-      return std::optional<std::string>{};
-    if (!s.ok())
-      return std::unexpected(to_error(s, "get setting"));
-    return std::optional<std::string>{std::move(value)};
+    return get(cf_settings, key, "get setting");
   }
 
   result<void> put_setting(std::string_view key, std::string_view value) override {
-    rocksdb::WriteOptions opts;
-    opts.sync = true; // settings are rare and precious
-    auto s = db_->Put(opts, cfs_[cf_settings], key, value);
+    return put(cf_settings, key, value, "put setting"); // settings are rare and precious
+  }
+
+  // -- history ------------------------------------------------------------------
+
+  result<void> commit_windows(const std::string& home,
+                              const std::vector<streams::usage_window>& windows,
+                              const windows_checkpoint& checkpoint) override {
+    rocksdb::WriteBatch batch;
+    for (const auto& w : windows)
+      batch.Put(cfs_[cf_windows], window_key(home, w.series, w.res, w.start),
+                encode_window_value(w));
+    batch.Put(cfs_[cf_homes], home_value_key(home, "windows"), encode_checkpoint(checkpoint));
+    auto s = db_->Write({}, &batch);
     if (!s.ok())
-      return std::unexpected(to_error(s, "put setting"));
+      return std::unexpected(to_error(s, "commit windows"));
     return {};
   }
 
+  result<std::optional<windows_checkpoint>> read_checkpoint(const std::string& home) override {
+    auto v = get(cf_homes, home_value_key(home, "windows"), "read windows checkpoint");
+    if (!v)
+      return std::unexpected(v.error());
+    if (!*v)
+      return std::optional<windows_checkpoint>{};
+    auto c = decode_checkpoint(**v);
+    if (!c)
+      return std::unexpected(c.error());
+    return std::optional<windows_checkpoint>{*c};
+  }
+
+  result<std::vector<window_row>> read_windows(const window_query& q) override {
+    std::vector<window_row> out;
+    std::string end = window_key(q.home, q.series, q.res, q.to);
+    rocksdb::Slice upper{end};
+    rocksdb::ReadOptions opts;
+    opts.iterate_upper_bound = &upper;
+    std::unique_ptr<rocksdb::Iterator> it{db_->NewIterator(opts, cfs_[cf_windows])};
+    for (it->Seek(window_key(q.home, q.series, q.res, q.from)); it->Valid() && out.size() < q.limit;
+         it->Next()) {
+      auto tail = parse_window_key_tail(it->key().ToStringView());
+      if (!tail)
+        return fail(errc::corruption, "window key is malformed");
+      auto row = decode_window_value(tail->second, q.res, it->value().ToStringView());
+      if (!row)
+        return std::unexpected(row.error());
+      out.push_back(*row);
+    }
+    if (!it->status().ok())
+      return std::unexpected(to_error(it->status(), "read windows"));
+    return out;
+  }
+
+  result<std::optional<sample>> latest_sample_before(const std::string& home,
+                                                     const std::string& device, millis t) override {
+    snapshot snap{*db_};
+    rocksdb::ReadOptions opts;
+    opts.snapshot = snap.get();
+    std::string prefix = device_key(home, device);
+    std::optional<sample> best;
+    {
+      std::unique_ptr<rocksdb::Iterator> it{db_->NewIterator(opts, cfs_[cf_samples])};
+      std::string target = sample_key(home, device, t, 0);
+      it->SeekForPrev(target);
+      if (it->Valid() && it->key() == rocksdb::Slice{target})
+        it->Prev();
+      if (it->Valid() && it->key().starts_with(prefix)) {
+        auto s = decode_sample(it->key().ToStringView(), it->value().ToStringView());
+        if (!s)
+          return std::unexpected(s.error());
+        best = std::move(*s);
+      }
+      if (!it->status().ok())
+        return std::unexpected(to_error(it->status(), "latest sample"));
+    }
+    std::unique_ptr<rocksdb::Iterator> it{db_->NewIterator(opts, cfs_[cf_chunks])};
+    std::vector<sample> decoded;
+    for (it->SeekForPrev(chunk_key(home, device, t)); it->Valid() && it->key().starts_with(prefix);
+         it->Prev()) {
+      decoded.clear();
+      if (auto ok = decode_sample_chunk(it->value().ToStringView(), home, device, decoded); !ok)
+        return std::unexpected(ok.error());
+      auto before = std::find_if(decoded.rbegin(), decoded.rend(),
+                                 [&](const sample& s) { return s.ts_ms < t; });
+      if (before != decoded.rend()) {
+        if (!best || place_of(*before) > place_of(*best))
+          best = *before;
+        break;
+      }
+    }
+    if (!it->status().ok())
+      return std::unexpected(to_error(it->status(), "latest chunked sample"));
+    return best;
+  }
+
+  // Per-sample keys older than `until` become hourly chunks: read them from a
+  // snapshot, merge each hour with its chunk, and write the chunks and a
+  // range deletion of the keys in one batch. A sample committed after the
+  // snapshot into that range would be deleted unseen, so the batch is written
+  // under the exclusive lock after checking that the range still holds
+  // exactly the keys read (samples are only ever added there); otherwise it
+  // starts over.
+  result<std::size_t> chunk_samples(const std::string& home, const std::string& device,
+                                    millis until) override {
+    constexpr std::size_t max_per_call = 200'000; // the caller calls again for the rest
+    std::string prefix = device_key(home, device);
+    for (int attempt = 0; attempt < 5; ++attempt) {
+      snapshot snap{*db_};
+      rocksdb::ReadOptions opts;
+      opts.snapshot = snap.get();
+      std::string end = sample_key(home, device, until, 0);
+      rocksdb::Slice upper{end};
+      opts.iterate_upper_bound = &upper;
+      std::vector<sample> loose;
+      millis limit = until;
+      {
+        std::unique_ptr<rocksdb::Iterator> it{db_->NewIterator(opts, cfs_[cf_samples])};
+        for (it->Seek(prefix); it->Valid(); it->Next()) {
+          auto s = decode_sample(it->key().ToStringView(), it->value().ToStringView());
+          if (!s)
+            return std::unexpected(s.error());
+          if (loose.size() >= max_per_call && s->ts_ms / hour_ms != loose.back().ts_ms / hour_ms) {
+            limit = s->ts_ms - s->ts_ms % hour_ms;
+            break;
+          }
+          loose.push_back(std::move(*s));
+        }
+        if (!it->status().ok())
+          return std::unexpected(to_error(it->status(), "chunk samples"));
+      }
+      if (loose.empty())
+        return 0;
+      rocksdb::WriteBatch batch;
+      std::vector<sample> hour;
+      for (std::size_t i = 0; i < loose.size();) {
+        millis h = loose[i].ts_ms - loose[i].ts_ms % hour_ms;
+        std::size_t j = i;
+        while (j < loose.size() && loose[j].ts_ms - loose[j].ts_ms % hour_ms == h)
+          ++j;
+        hour.clear();
+        std::string key = chunk_key(home, device, h);
+        std::string existing;
+        rocksdb::ReadOptions at_snapshot;
+        at_snapshot.snapshot = snap.get();
+        auto got = db_->Get(at_snapshot, cfs_[cf_chunks], key, &existing);
+        if (got.ok()) {
+          if (auto ok = decode_sample_chunk(existing, home, device, hour); !ok)
+            return std::unexpected(ok.error());
+        } else if (!got.IsNotFound()) {
+          return std::unexpected(to_error(got, "read chunk"));
+        }
+        // The chunk's samples, then the keys' (newer where both hold a place).
+        hour.insert(hour.end(), loose.begin() + i, loose.begin() + j);
+        std::stable_sort(hour.begin(), hour.end(), [](const sample& a, const sample& b) {
+          return place_of(a) < place_of(b);
+        });
+        std::vector<sample> unique;
+        unique.reserve(hour.size());
+        for (auto& s : hour) {
+          if (!unique.empty() && place_of(unique.back()) == place_of(s))
+            unique.back() = std::move(s);
+          else
+            unique.push_back(std::move(s));
+        }
+        batch.Put(cfs_[cf_chunks], key, encode_sample_chunk(unique));
+        i = j;
+      }
+      std::string range_end = sample_key(home, device, limit, 0);
+      batch.DeleteRange(cfs_[cf_samples], prefix, range_end);
+      std::unique_lock lock{chunk_mutex_};
+      std::size_t now_there = 0;
+      {
+        rocksdb::ReadOptions latest;
+        rocksdb::Slice range_upper{range_end};
+        latest.iterate_upper_bound = &range_upper;
+        std::unique_ptr<rocksdb::Iterator> it{db_->NewIterator(latest, cfs_[cf_samples])};
+        for (it->Seek(prefix); it->Valid(); it->Next())
+          ++now_there;
+        if (!it->status().ok())
+          return std::unexpected(to_error(it->status(), "chunk samples"));
+      }
+      if (now_there != loose.size())
+        continue; // a sample arrived in the range meanwhile: read again
+      auto s = db_->Write({}, &batch);
+      if (!s.ok())
+        return std::unexpected(to_error(s, "write chunks"));
+      return loose.size();
+    }
+    return fail(errc::busy,
+                "samples of " + home + "/" + device + " keep arriving in the hours to chunk");
+  }
+
+  result<std::optional<std::string>> get_home_value(const std::string& home,
+                                                    std::string_view name) override {
+    return get(cf_homes, home_value_key(home, name), "get home value");
+  }
+
+  result<void> put_home_value(const std::string& home, std::string_view name,
+                              std::string_view value) override {
+    return put(cf_homes, home_value_key(home, name), value, "put home value");
+  }
+
+  result<void> put_notifications(const std::vector<notification_record>& records) override {
+    rocksdb::WriteBatch batch;
+    for (const auto& r : records)
+      batch.Put(cfs_[cf_notifications], notification_key(r.home, r.ts, r.kind, r.subject), r.json);
+    auto s = db_->Write({}, &batch);
+    if (!s.ok())
+      return std::unexpected(to_error(s, "put notifications"));
+    return {};
+  }
+
+  result<std::vector<notification_record>>
+  read_notifications(const std::string& home, millis from, millis to, std::size_t limit) override {
+    std::vector<notification_record> out;
+    std::string end = notification_key(home, to, "", "");
+    rocksdb::Slice upper{end};
+    rocksdb::ReadOptions opts;
+    opts.iterate_upper_bound = &upper;
+    std::unique_ptr<rocksdb::Iterator> it{db_->NewIterator(opts, cfs_[cf_notifications])};
+    for (it->Seek(notification_key(home, from, "", "")); it->Valid() && out.size() < limit;
+         it->Next()) {
+      auto key = it->key().ToStringView();
+      auto ts = notification_key_time(key);
+      if (!ts)
+        return fail(errc::corruption, "notification key is malformed");
+      auto rest = key.substr(home.size() + 9);
+      auto zero = rest.find('\0');
+      notification_record r;
+      r.home = home;
+      r.ts = *ts;
+      r.kind.assign(rest.substr(0, zero));
+      if (zero != std::string_view::npos)
+        r.subject.assign(rest.substr(zero + 1));
+      r.json.assign(it->value().ToStringView());
+      out.push_back(std::move(r));
+    }
+    if (!it->status().ok())
+      return std::unexpected(to_error(it->status(), "read notifications"));
+    return out;
+  }
+
+  result<void> compact_all() override {
+    rocksdb::CompactRangeOptions opts;
+    opts.bottommost_level_compaction = rocksdb::BottommostLevelCompaction::kForce;
+    for (auto* cf : cfs_) {
+      auto s = db_->CompactRange(opts, cf, nullptr, nullptr);
+      if (!s.ok())
+        return std::unexpected(to_error(s, "compact"));
+    }
+    return {};
+  }
+
+  std::vector<std::pair<std::string, std::uint64_t>> disk_bytes() override {
+    std::vector<std::pair<std::string, std::uint64_t>> out;
+    for (std::size_t i = 0; i < cf_count; ++i) {
+      std::uint64_t bytes = 0;
+      db_->GetIntProperty(cfs_[i], "rocksdb.live-sst-files-size", &bytes);
+      out.emplace_back(cf_names[i], bytes);
+    }
+    return out;
+  }
+
 private:
+  result<std::optional<std::string>> get(cf_index cf, std::string_view key, std::string_view what) {
+    std::string value;
+    auto s = db_->Get({}, cfs_[cf], key, &value);
+    if (s.IsNotFound())
+      return std::optional<std::string>{};
+    if (!s.ok())
+      return std::unexpected(to_error(s, what));
+    return std::optional<std::string>{std::move(value)};
+  }
+
+  result<void> put(cf_index cf, std::string_view key, std::string_view value,
+                   std::string_view what) {
+    rocksdb::WriteOptions opts;
+    opts.sync = true; // rare and precious: settings, a home's time zone, its patterns
+    auto s = db_->Put(opts, cfs_[cf], key, value);
+    if (!s.ok())
+      return std::unexpected(to_error(s, what));
+    return {};
+  }
+
   std::unique_ptr<rocksdb::DB> db_;
   std::vector<rocksdb::ColumnFamilyHandle*> cfs_;
+  std::shared_mutex chunk_mutex_;
 };
 
-rocksdb::ColumnFamilyOptions samples_options(const rocksdb_options& o,
-                                             std::shared_ptr<rocksdb::Cache> cache) {
+rocksdb::BlockBasedTableOptions table_options(std::shared_ptr<rocksdb::Cache> cache) {
+  rocksdb::BlockBasedTableOptions table;
+  table.block_cache = std::move(cache);
+  return table;
+}
+
+// Time series: LZ4 while hot, ZSTD at the bottom level where most bytes rest
+// (docs/PERFORMANCE.md has the measurements), expiry by compaction filter.
+rocksdb::ColumnFamilyOptions series_options(const rocksdb_options& o,
+                                            std::shared_ptr<rocksdb::Cache> cache,
+                                            retained_kind kind, std::size_t block_bytes) {
   rocksdb::ColumnFamilyOptions cf;
   cf.write_buffer_size = o.write_buffer_bytes;
   cf.compression = rocksdb::kLZ4Compression;
   cf.bottommost_compression = rocksdb::kZSTD;
-  rocksdb::BlockBasedTableOptions table;
-  table.block_cache = std::move(cache);
+  auto table = table_options(std::move(cache));
+  table.block_size = block_bytes;
+  cf.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
+  cf.compaction_filter_factory = retention_filter(kind, o.retention, o.time);
+  cf.periodic_compaction_seconds = 24 * 3600;
+  return cf;
+}
+
+rocksdb::ColumnFamilyOptions samples_options(const rocksdb_options& o,
+                                             std::shared_ptr<rocksdb::Cache> cache) {
+  auto cf = series_options(o, cache, retained_kind::samples, 4096);
+  auto table = table_options(std::move(cache));
   table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
   table.whole_key_filtering = false; // scans by device prefix, never point reads
   cf.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
@@ -169,11 +576,15 @@ rocksdb::ColumnFamilyOptions samples_options(const rocksdb_options& o,
 
 } // namespace
 
-result<std::unique_ptr<store>> open_rocksdb_store(const rocksdb_options& o) {
+result<std::unique_ptr<store>> open_rocksdb_store(const rocksdb_options& given) {
+  auto o = given;
+  if (!o.time)
+    o.time = std::make_shared<system_clock>();
   std::error_code ec;
   std::filesystem::create_directories(o.dir, ec);
   if (ec)
-    return fail(errc::io_error, "cannot create data directory " + o.dir.string() + ": " + ec.message());
+    return fail(errc::io_error,
+                "cannot create data directory " + o.dir.string() + ": " + ec.message());
   rocksdb::DBOptions db_opts;
   db_opts.create_if_missing = true;
   db_opts.create_missing_column_families = true;
@@ -181,21 +592,37 @@ result<std::unique_ptr<store>> open_rocksdb_store(const rocksdb_options& o) {
   db_opts.keep_log_file_num = 5;
   auto cache = rocksdb::NewLRUCache(o.block_cache_bytes);
   rocksdb::ColumnFamilyOptions small;
-  {
-    rocksdb::BlockBasedTableOptions table;
-    table.block_cache = cache;
-    small.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
-  }
+  small.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table_options(cache)));
   std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
-  for (std::size_t i = 0; i < cf_count; ++i)
-    descriptors.emplace_back(cf_names[i], i == cf_samples ? samples_options(o, cache) : small);
+  for (std::size_t i = 0; i < cf_count; ++i) {
+    rocksdb::ColumnFamilyOptions cf = small;
+    switch (i) {
+    case cf_samples:
+      cf = samples_options(o, cache);
+      break;
+    case cf_chunks:
+      cf = series_options(o, cache, retained_kind::chunks, 16 * 1024);
+      break;
+    case cf_windows:
+      cf = series_options(o, cache, retained_kind::windows, 16 * 1024);
+      break;
+    case cf_notifications:
+      cf.compaction_filter_factory =
+          retention_filter(retained_kind::notifications, o.retention, o.time);
+      cf.periodic_compaction_seconds = 24 * 3600;
+      break;
+    default:
+      break;
+    }
+    descriptors.emplace_back(cf_names[i], cf);
+  }
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::DB* raw = nullptr;
   auto s = rocksdb::DB::Open(db_opts, o.dir.string(), descriptors, &handles, &raw);
   if (!s.ok())
     return std::unexpected(to_error(s, "open " + o.dir.string()));
   return std::unique_ptr<store>{
-    std::make_unique<rocksdb_store>(std::unique_ptr<rocksdb::DB>{raw}, std::move(handles))};
+      std::make_unique<rocksdb_store>(std::unique_ptr<rocksdb::DB>{raw}, std::move(handles))};
 }
 
 } // namespace hems::storage

@@ -11,6 +11,7 @@
 
 #include "core/error.hpp"
 #include "core/sample.hpp"
+#include "storage/history_store.hpp"
 #include "storage/records.hpp"
 
 namespace hems::storage {
@@ -60,12 +61,19 @@ public:
   /// Small named values (server settings, secrets' hashes, counters).
   virtual result<std::optional<std::string>> get_setting(std::string_view key) = 0;
   virtual result<void> put_setting(std::string_view key, std::string_view value) = 0;
+
+  /// Windows, chunks, home values and notifications; null for a store that
+  /// keeps no history.
+  virtual history_store* history() { return nullptr; }
 };
 
 struct rocksdb_options {
   std::filesystem::path dir;
   std::size_t block_cache_bytes = 64 << 20;
   std::size_t write_buffer_bytes = 64 << 20;
+  retention_policy retention = {};
+  /// The clock retention is measured against (a manual one in tests).
+  std::shared_ptr<const clock> time = {};
 };
 
 /// Opens (creating if needed) the RocksDB store in `options.dir`.
