@@ -71,6 +71,21 @@ fleet_directory_behavior(directory_ptr self, std::vector<recovered_device> recov
         return false;
       return self->delegate(it->second, release_atom::value, device);
     },
+    [=](tick_atom) {
+      for (const auto& [id, home] : self->state.homes)
+        self->send(home, tick_atom::value);
+    },
+    [=](zone_atom, const std::string& home, const std::string& zone) {
+      auto it = self->state.homes.find(home);
+      if (it != self->state.homes.end())
+        self->send(it->second, zone_atom::value, zone);
+    },
+    [=](aggregator_atom, const std::string& home) -> caf::result<aggregator_actor> {
+      auto it = self->state.homes.find(home);
+      if (it == self->state.homes.end())
+        return aggregator_actor{};
+      return self->delegate(it->second, aggregator_atom::value);
+    },
     [=](list_atom) {
       home_list ids;
       ids.reserve(self->state.homes.size());

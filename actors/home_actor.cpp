@@ -1,5 +1,6 @@
 #include "actors/home_actor.hpp"
 
+#include "actors/aggregator_actor.hpp"
 #include "actors/device_actor.hpp"
 #include "actors/home_view.hpp"
 
@@ -30,13 +31,44 @@ supervised_device& device_for(home_ptr self, const sample& s) {
   return added;
 }
 
+known_devices devices_for_windows(home_ptr self) {
+  known_devices out;
+  for (const auto& [id, d] : self->state.devices)
+    out.push_back({id, d.status.kind, d.status.memo.last ? d.status.memo.last->ts_ms : 0});
+  return out;
+}
+
+void spawn_aggregator(home_ptr self) {
+  auto& st = self->state;
+  if (!st.context->history)
+    return;
+  st.aggregator = self->spawn<caf::monitored>(aggregator_behavior, st.home,
+                                              devices_for_windows(self), st.context);
+}
+
+// The windows take every sample, quarantined devices' too (they are stored).
+streams::device_readings readings_of(const sample_list& samples, std::size_t begin,
+                                     std::size_t end) {
+  streams::device_readings out{samples[begin].device, device_kind::unknown, {}};
+  out.readings.reserve(end - begin);
+  for (std::size_t i = begin; i < end; ++i) {
+    if (samples[i].kind != device_kind::unknown)
+      out.kind = samples[i].kind;
+    out.readings.push_back(streams::window_reading::of(samples[i]));
+  }
+  return out;
+}
+
 void route_samples(home_ptr self, sample_list& samples) {
+  window_batch for_windows;
   // Samples of one device are usually adjacent: cut the list into runs.
   std::size_t begin = 0;
   while (begin < samples.size()) {
     std::size_t end = begin + 1;
     while (end < samples.size() && samples[end].device == samples[begin].device)
       ++end;
+    if (self->state.aggregator)
+      for_windows.push_back(readings_of(samples, begin, end));
     auto& d = device_for(self, samples[begin]);
     if (d.status.quarantined) {
       self->state.context->metrics->quarantined_samples.inc(end - begin);
@@ -47,11 +79,34 @@ void route_samples(home_ptr self, sample_list& samples) {
     }
     begin = end;
   }
+  if (!for_windows.empty())
+    self->send(self->state.aggregator, ingest_atom::value, std::move(for_windows));
+}
+
+// The aggregator resumes from storage: restart it, unless it keeps failing.
+void on_aggregator_down(home_ptr self, const caf::down_msg& msg) {
+  auto& st = self->state;
+  st.aggregator = nullptr;
+  if (msg.reason == caf::exit_reason::normal || msg.reason == caf::exit_reason::user_shutdown)
+    return;
+  const auto& settings = st.context->settings;
+  millis now = settings.time->now_ms();
+  st.aggregator_failures.push_back(now);
+  std::erase_if(st.aggregator_failures,
+                [&](millis t) { return now - t > settings.restart_window_ms; });
+  if (st.aggregator_failures.size() > settings.max_restarts)
+    return; // history of this home paused; the samples are still stored
+  st.context->history->metrics->aggregator_restarts.inc();
+  spawn_aggregator(self);
 }
 
 // Restart intensity: too many failures within the window means quarantine.
 void on_device_down(home_ptr self, const caf::down_msg& msg) {
   auto& st = self->state;
+  if (st.aggregator && msg.source == st.aggregator.address()) {
+    on_aggregator_down(self, msg);
+    return;
+  }
   auto it = st.device_by_addr.find(msg.source);
   if (it == st.device_by_addr.end())
     return;
@@ -112,6 +167,10 @@ home_actor::behavior_type home_behavior(home_ptr self, std::string home,
     spawn_device(self, added);
   }
   self->set_down_handler([=](caf::down_msg& msg) { on_device_down(self, msg); });
+  spawn_aggregator(self);
+  if (st.context->settings.tick_interval_ms > 0)
+    self->delayed_send(self, std::chrono::milliseconds{st.context->settings.tick_interval_ms},
+                       tick_atom::value);
   return {
     [=](ingest_atom, sample_list& samples) { route_samples(self, samples); },
     [=](status_atom, device_status& status) {
@@ -129,6 +188,20 @@ home_actor::behavior_type home_behavior(home_ptr self, std::string home,
       return it == self->state.devices.end() ? device_actor{} : it->second.actor;
     },
     [=](get_atom) { return current_view(self); },
+    [=](tick_atom) {
+      if (self->state.aggregator)
+        self->send(self->state.aggregator, tick_atom::value);
+      // Only the home's own timer re-arms (ticks passed down from the
+      // directory do not multiply the timers).
+      auto every = self->state.context->settings.tick_interval_ms;
+      if (every > 0 && self->current_sender() == self->address())
+        self->delayed_send(self, std::chrono::milliseconds{every}, tick_atom::value);
+    },
+    [=](zone_atom, const std::string& zone) {
+      if (self->state.aggregator)
+        self->send(self->state.aggregator, zone_atom::value, zone);
+    },
+    [=](aggregator_atom) { return self->state.aggregator; },
   };
 }
 

@@ -25,6 +25,9 @@ struct home_actor_state {
   std::string home;
   std::unordered_map<std::string, supervised_device> devices;
   std::unordered_map<caf::actor_addr, std::string> device_by_addr;
+  /// The home's usage windows (invalid without history, or after failing too often).
+  aggregator_actor aggregator;
+  std::vector<millis> aggregator_failures;
   live_context_ptr context;
 };
 

@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "core/clock.hpp"
+#include "actors/history_context.hpp"
 #include "core/metrics.hpp"
 #include "streams/live_device.hpp"
 
@@ -22,6 +23,9 @@ struct live_settings {
   millis restart_window_ms = 60 * 1000;
   /// Day boundaries for "energy today".
   streams::day_start_fn day_start = streams::utc_day_start;
+  /// Home actors forward a tick this often to their aggregators (idle
+  /// homes' windows close on it); 0: only when sent (tests).
+  millis tick_interval_ms = 0;
 };
 
 /// Counters the live-path actors update.
@@ -50,6 +54,8 @@ struct live_metrics {
 struct live_context {
   live_settings settings;
   std::shared_ptr<live_metrics> metrics;
+  /// Usage windows, patterns and notifications; null: the live path only.
+  history_context_ptr history;
 };
 using live_context_ptr = std::shared_ptr<const live_context>;
 

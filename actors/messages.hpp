@@ -11,6 +11,7 @@
 #include <caf/all.hpp>
 
 #include "core/sample.hpp"
+#include "streams/home_windows.hpp"
 #include "streams/live_device.hpp"
 
 namespace hems::actors {
@@ -24,6 +25,9 @@ using list_atom = caf::atom_constant<caf::atom("list")>;
 using release_atom = caf::atom_constant<caf::atom("release")>;
 using home_atom = caf::atom_constant<caf::atom("home")>;
 using device_atom = caf::atom_constant<caf::atom("device")>;
+using tick_atom = caf::atom_constant<caf::atom("tick")>;
+using zone_atom = caf::atom_constant<caf::atom("zone")>;
+using aggregator_atom = caf::atom_constant<caf::atom("aggregator")>;
 
 // -- message types ------------------------------------------------------------
 
@@ -57,6 +61,26 @@ struct home_view {
 using sample_list = std::vector<sample>;
 using home_list = std::vector<std::string>;
 
+/// A home's new readings for its windows, one entry per device run.
+using window_batch = std::vector<streams::device_readings>;
+
+/// Where a home's windows stand.
+struct aggregator_status {
+  std::string home;
+  std::optional<millis> closed_until; ///< windows ending by then are written
+  std::optional<millis> event_time;   ///< the home's newest sample time
+  std::size_t held_readings = 0;      ///< readings kept in memory for open windows
+  std::string time_zone;
+};
+
+/// A device the aggregator learns about at start-up.
+struct known_device {
+  std::string id;
+  device_kind kind = device_kind::unknown;
+  millis newest_ts = 0; ///< its newest stored sample: how far a replay must read
+};
+using known_devices = std::vector<known_device>;
+
 // -- interfaces -----------------------------------------------------------------
 
 /// One physical device.
@@ -65,6 +89,18 @@ using device_actor = caf::typed_actor<
   caf::reacts_to<ingest_atom, sample_list>,
   /// Asks for the device's status.
   caf::replies_to<get_atom>::with<device_status>>;
+
+/// One home's usage windows: computes them from the home's samples, writes
+/// them as they close, moves closed hours of raw samples into chunks.
+using aggregator_actor = caf::typed_actor<
+  /// New readings of the home's devices, already durable.
+  caf::reacts_to<ingest_atom, window_batch>,
+  /// Server time moved on: closes the windows of a silent home.
+  caf::reacts_to<tick_atom>,
+  /// The home's time zone changed: days from the next one follow it.
+  caf::reacts_to<zone_atom, std::string>,
+  /// Asks where the windows stand.
+  caf::replies_to<get_atom>::with<aggregator_status>>;
 
 /// One home: supervises its devices and keeps the home's live total.
 using home_actor = caf::typed_actor<
@@ -77,7 +113,13 @@ using home_actor = caf::typed_actor<
   /// Looks up a device's actor (invalid when unknown or quarantined).
   caf::replies_to<device_atom, std::string>::with<device_actor>,
   /// Asks for the home's live view.
-  caf::replies_to<get_atom>::with<home_view>>;
+  caf::replies_to<get_atom>::with<home_view>,
+  /// Server time moved on: passed to the aggregator.
+  caf::reacts_to<tick_atom>,
+  /// The home's time zone changed: passed to the aggregator.
+  caf::reacts_to<zone_atom, std::string>,
+  /// Looks up the home's aggregator (invalid when the server keeps no history).
+  caf::replies_to<aggregator_atom>::with<aggregator_actor>>;
 
 /// Knows every home: routes samples and questions to home actors.
 using fleet_directory_actor = caf::typed_actor<
@@ -90,7 +132,13 @@ using fleet_directory_actor = caf::typed_actor<
   /// Lifts the quarantine of a home's device.
   caf::replies_to<release_atom, std::string, std::string>::with<bool>,
   /// Asks for the ids of every known home.
-  caf::replies_to<list_atom>::with<home_list>>;
+  caf::replies_to<list_atom>::with<home_list>,
+  /// Server time moved on: passed to every home.
+  caf::reacts_to<tick_atom>,
+  /// A home's time zone changed (home, zone): passed to the home, if known.
+  caf::reacts_to<zone_atom, std::string, std::string>,
+  /// Looks up a home's aggregator (invalid when unknown).
+  caf::replies_to<aggregator_atom, std::string>::with<aggregator_actor>>;
 
 } // namespace hems::actors
 
@@ -99,3 +147,6 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(hems::sample)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(hems::actors::sample_list)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(hems::actors::device_status)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(hems::actors::home_view)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(hems::actors::window_batch)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(hems::actors::aggregator_status)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(hems::actors::known_devices)

@@ -1,0 +1,213 @@
+#define BOOST_TEST_MODULE history_actors
+#include "tests/support/actor_fixture.hpp"
+
+// The home aggregators on the deterministic coordinator with a real RocksDB
+// store: windows written as they close, idle homes closed on ticks, a failed
+// aggregator restarted from storage, a restarted server resuming, time zones,
+// and raw samples moved into chunks.
+
+#include "actors/fleet_directory.hpp"
+#include "storage/device_ledger.hpp"
+#include "tests/support/temp_dir.hpp"
+
+using namespace hems;
+using namespace hems::actors;
+using streams::resolution;
+
+namespace {
+
+constexpr millis t0 = 1795737600000; // 2026-11-27T00:00:00Z
+constexpr millis m = 60'000;
+constexpr millis h = 60 * m;
+
+sample make(std::string device, millis ts, double power, std::optional<double> meter = {},
+            device_kind kind = device_kind::plug) {
+  sample s;
+  s.home = "h1";
+  s.device = std::move(device);
+  s.ts_ms = ts;
+  s.power_w = power;
+  s.energy_wh = meter;
+  s.seq = static_cast<std::uint64_t>(ts);
+  s.kind = kind;
+  return s;
+}
+
+struct fixture : test::actor_fixture {
+  test::temp_dir dir;
+  std::unique_ptr<storage::store> db = [this] {
+    auto s = storage::open_rocksdb_store({.dir = dir.path()});
+    BOOST_REQUIRE(s.has_value());
+    return std::move(*s);
+  }();
+  std::shared_ptr<manual_clock> time = std::make_shared<manual_clock>(t0);
+  metrics_registry registry;
+  std::vector<std::pair<std::string, std::size_t>> published;
+  std::shared_ptr<live_context> context = [this] {
+    auto c = std::make_shared<live_context>();
+    c->settings.time = time;
+    c->metrics = std::make_shared<live_metrics>(registry);
+    auto hc = std::make_shared<history_context>();
+    hc->db = db.get();
+    hc->settings.windows.lateness_ms = 2 * m;
+    hc->settings.windows.idle_close_ms = 10 * m;
+    hc->metrics = std::make_shared<history_metrics>(registry);
+    hc->on_windows = [this](const std::string& home, const std::vector<streams::usage_window>& ws) {
+      published.emplace_back(home, ws.size());
+    };
+    c->history = hc;
+    return c;
+  }();
+  fleet_directory_actor directory = start_directory();
+
+  fleet_directory_actor start_directory() {
+    std::vector<recovered_device> recovered;
+    auto records = db->load_devices();
+    BOOST_REQUIRE(records.has_value());
+    for (auto& r : *records) {
+      device_status st;
+      st.device = r.device;
+      st.kind = r.kind;
+      st.memo.last = r.last;
+      recovered.push_back({r.home, st});
+    }
+    return system->spawn(fleet_directory_behavior, std::move(recovered), live_context_ptr{context});
+  }
+
+  ~fixture() {
+    caf::anon_send_exit(directory, caf::exit_reason::user_shutdown);
+    run();
+  }
+
+  // As the write path does: durable first, then to the actors.
+  void deliver(std::vector<sample> xs) {
+    auto records = db->load_devices();
+    BOOST_REQUIRE(records.has_value());
+    storage::device_ledger ledger{std::move(*records)};
+    auto batch = db->new_batch();
+    for (auto& x : xs) {
+      ledger.admit(x, time->now_ms());
+      batch->put_sample(x);
+    }
+    ledger.for_each_changed([&](const storage::device_record& r) { batch->put_device(r); });
+    BOOST_REQUIRE(db->commit(*batch, storage::durability::os_buffered).has_value());
+    caf::anon_send(directory, ingest_atom::value, std::move(xs));
+    run();
+  }
+  void tick() {
+    caf::anon_send(directory, tick_atom::value);
+    run();
+  }
+  aggregator_actor aggregator() {
+    return ask<aggregator_actor>(directory, aggregator_atom::value, std::string{"h1"});
+  }
+  aggregator_status status() { return ask<aggregator_status>(aggregator(), get_atom::value); }
+  std::vector<storage::window_row> windows(const std::string& series, resolution r) {
+    auto rows = db->history()->read_windows({"h1", series, r, 0, t0 + 400 * 24 * h});
+    BOOST_REQUIRE(rows.has_value());
+    return *rows;
+  }
+  // A plug at 600 W (10 Wh a minute) and a meter rising 20 Wh a minute.
+  std::vector<sample> minutes(millis from, int n) {
+    std::vector<sample> out;
+    for (int i = 0; i < n; ++i) {
+      out.push_back(make("plug", from + i * m, 600));
+      out.push_back(make("meter", from + i * m, 1200,
+                         1000.0 + 20 * static_cast<double>((from - t0) / m + i),
+                         device_kind::meter));
+    }
+    return out;
+  }
+};
+
+} // namespace
+
+BOOST_FIXTURE_TEST_SUITE(history, fixture)
+
+BOOST_AUTO_TEST_CASE(windows_are_written_as_they_close_and_published) {
+  deliver(minutes(t0 + 10 * h, 20)); // 10:00 .. 10:19
+  // Event time 10:19, lateness 2 min: minutes up to 10:17 are closed.
+  BOOST_TEST(status().closed_until.value_or(0) == t0 + 10 * h + 17 * m);
+  auto plug = windows("plug", resolution::m1);
+  BOOST_REQUIRE_EQUAL(plug.size(), 17u);
+  BOOST_TEST(plug[3].stats.energy_wh == 10.0);
+  BOOST_TEST(windows("plug", resolution::m15).size() == 1u);
+  BOOST_TEST(windows("*untracked", resolution::m1)[4].stats.energy_wh == 10.0);
+  BOOST_REQUIRE(!published.empty());
+  BOOST_TEST(published.front().first == "h1");
+  // Silent for the idle time: everything closes, the hour and the day too.
+  time->set(t0 + 10 * h + 19 * m + 10 * m);
+  tick();
+  time->set(t0 + 26 * h);
+  tick();
+  BOOST_TEST(windows("plug", resolution::h1).size() == 1u);
+  auto day = windows("*home", resolution::d1);
+  BOOST_REQUIRE_EQUAL(day.size(), 1u);
+  // 19 meter intervals of 20 Wh, then its last power held for five minutes
+  BOOST_TEST(day[0].stats.energy_wh == 19 * 20.0 + 1200.0 * 5 / 60);
+}
+
+BOOST_AUTO_TEST_CASE(a_failed_aggregator_resumes_from_storage_and_counts_nothing_twice) {
+  deliver(minutes(t0 + 10 * h, 30));
+  auto before = status();
+  caf::anon_send_exit(aggregator(), caf::exit_reason::kill);
+  run();
+  BOOST_TEST(context->history->metrics->aggregator_restarts.value() == 1u);
+  auto after = status();
+  BOOST_TEST((after.closed_until == before.closed_until));
+  BOOST_TEST(after.held_readings == before.held_readings);
+  deliver(minutes(t0 + 10 * h + 30 * m, 30));
+  time->set(t0 + 30 * h);
+  tick();
+  tick();
+  auto hour = windows("plug", resolution::h1);
+  BOOST_REQUIRE_EQUAL(hour.size(), 2u); // 10:00 and the hold into 11:00
+  BOOST_TEST(hour[0].stats.energy_wh == 600.0);
+  BOOST_TEST(hour[0].stats.samples == 60u);
+  BOOST_TEST(windows("meter", resolution::h1)[0].stats.energy_wh == 1200.0);
+}
+
+BOOST_AUTO_TEST_CASE(a_restarted_server_resumes_where_it_stopped) {
+  deliver(minutes(t0 + 10 * h, 30));
+  auto before = status();
+  caf::anon_send_exit(directory, caf::exit_reason::user_shutdown);
+  run();
+  directory = start_directory(); // as after kill -9: storage is all there is
+  auto resumed = status();
+  BOOST_TEST((resumed.closed_until == before.closed_until));
+  deliver(minutes(t0 + 10 * h + 30 * m, 30));
+  time->set(t0 + 30 * h);
+  tick();
+  tick();
+  BOOST_TEST(windows("plug", resolution::h1)[0].stats.energy_wh == 600.0);
+  BOOST_TEST(windows("*home", resolution::h1)[0].stats.energy_wh == 1200.0);
+  std::size_t minutes_written = windows("plug", resolution::m1).size();
+  BOOST_TEST(minutes_written == 64u); // 60 minutes, the last held into 4 more
+}
+
+BOOST_AUTO_TEST_CASE(closed_hours_of_raw_samples_move_into_chunks_and_still_read_back) {
+  deliver(minutes(t0, 150)); // 00:00 .. 02:29
+  BOOST_TEST(context->history->metrics->samples_chunked.value() == 2u * 120);
+  auto page = db->read_samples(
+      {.home = "h1", .device = "plug", .from = 0, .to = t0 + 3 * h, .after = {}, .limit = 1000});
+  BOOST_REQUIRE(page.has_value());
+  BOOST_TEST(page->samples.size() == 150u);
+  BOOST_TEST(page->samples[119].ts_ms == t0 + 119 * m);
+}
+
+BOOST_AUTO_TEST_CASE(a_home_time_zone_sets_its_days) {
+  BOOST_REQUIRE(db->history()->put_home_value("h1", "time_zone", "Asia/Tokyo").has_value());
+  deliver(minutes(t0 + 14 * h, 10)); // 23:00 Tokyo
+  BOOST_TEST(status().time_zone == "Asia/Tokyo");
+  time->set(t0 + 40 * h);
+  tick();
+  tick();
+  auto days = windows("plug", resolution::d1);
+  BOOST_REQUIRE_EQUAL(days.size(), 1u);
+  BOOST_TEST(days[0].start == t0 + 15 * h - 24 * h); // Tokyo midnight is 15:00 UTC
+  caf::anon_send(directory, zone_atom::value, std::string{"h1"}, std::string{"UTC"});
+  run();
+  BOOST_TEST(status().time_zone == "UTC");
+}
+
+BOOST_AUTO_TEST_SUITE_END()
