@@ -50,6 +50,9 @@ fleet_directory_behavior(directory_ptr self, std::vector<recovered_device> recov
     by_home[r.home].push_back(std::move(r.status));
   for (auto& [home, devices] : by_home)
     home_for(self, home, std::move(devices));
+  // One timer for the fleet: homes' aggregators close idle windows on it.
+  if (auto every = self->state.context->settings.tick_interval_ms; every > 0)
+    self->delayed_send(self, std::chrono::milliseconds{every}, tick_atom::value);
   return {
     [=](ingest_atom, sample_list& samples) { route_samples(self, samples); },
     [=](get_atom, const std::string& home) -> caf::result<home_view> {
@@ -74,6 +77,10 @@ fleet_directory_behavior(directory_ptr self, std::vector<recovered_device> recov
     [=](tick_atom) {
       for (const auto& [id, home] : self->state.homes)
         self->send(home, tick_atom::value);
+      // Its own timer re-arms; a tick sent from outside (tests) does not add one.
+      auto every = self->state.context->settings.tick_interval_ms;
+      if (every > 0 && self->current_sender() == self->address())
+        self->delayed_send(self, std::chrono::milliseconds{every}, tick_atom::value);
     },
     [=](zone_atom, const std::string& home, const std::string& zone) {
       auto it = self->state.homes.find(home);

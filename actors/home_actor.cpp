@@ -168,9 +168,6 @@ home_actor::behavior_type home_behavior(home_ptr self, std::string home,
   }
   self->set_down_handler([=](caf::down_msg& msg) { on_device_down(self, msg); });
   spawn_aggregator(self);
-  if (st.context->settings.tick_interval_ms > 0)
-    self->delayed_send(self, std::chrono::milliseconds{st.context->settings.tick_interval_ms},
-                       tick_atom::value);
   return {
     [=](ingest_atom, sample_list& samples) { route_samples(self, samples); },
     [=](status_atom, device_status& status) {
@@ -191,11 +188,6 @@ home_actor::behavior_type home_behavior(home_ptr self, std::string home,
     [=](tick_atom) {
       if (self->state.aggregator)
         self->send(self->state.aggregator, tick_atom::value);
-      // Only the home's own timer re-arms (ticks passed down from the
-      // directory do not multiply the timers).
-      auto every = self->state.context->settings.tick_interval_ms;
-      if (every > 0 && self->current_sender() == self->address())
-        self->delayed_send(self, std::chrono::milliseconds{every}, tick_atom::value);
     },
     [=](zone_atom, const std::string& zone) {
       if (self->state.aggregator)

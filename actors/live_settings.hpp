@@ -23,8 +23,8 @@ struct live_settings {
   millis restart_window_ms = 60 * 1000;
   /// Day boundaries for "energy today".
   streams::day_start_fn day_start = streams::utc_day_start;
-  /// Home actors forward a tick this often to their aggregators (idle
-  /// homes' windows close on it); 0: only when sent (tests).
+  /// The directory sends every home a tick this often, for its aggregator
+  /// (idle homes' windows close on it); 0: only when sent (tests).
   millis tick_interval_ms = 0;
 };
 

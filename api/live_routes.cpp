@@ -108,9 +108,10 @@ http_reply get_usage(live_services& s, const http_request& req) {
     return get_raw_samples(s, req, *home);
   if (resolution) {
     if (*resolution == "1m" || *resolution == "15m" || *resolution == "1h" || *resolution == "1d")
-      return error_reply(400, "invalid",
-                         "resolution: usage windows are not stored by this version yet; "
-                         "use resolution=raw for history");
+      return s.usage_windows ? s.usage_windows(req, *home)
+                             : error_reply(400, "invalid",
+                                           "resolution: usage windows are not kept by this "
+                                           "server; use resolution=raw for history");
     return error_reply(400, "invalid", "resolution: expected raw, 1m, 15m, 1h or 1d");
   }
   if (req.query_value("from") || req.query_value("to"))

@@ -24,6 +24,9 @@ struct live_services {
   metrics_registry& metrics;
   std::function<bool()> ready;
   std::chrono::milliseconds ask_timeout{2000};
+  /// GET /usage with a window resolution (api/history_routes.hpp); unset:
+  /// answered 400, windows are not kept.
+  std::function<http_reply(const http_request&, const std::string& home)> usage_windows = {};
 };
 
 std::vector<route> live_routes(std::shared_ptr<live_services> services);

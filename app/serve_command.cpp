@@ -11,6 +11,7 @@
 #include "app/cli_options.hpp"
 #include "app/server.hpp"
 #include "core/json_writer.hpp"
+#include "streams/local_time.hpp"
 
 namespace hems::app {
 
@@ -23,12 +24,18 @@ struct serve_config : server_config {
 constexpr const char* usage =
   "usage: hems serve [--data DIR] [--telemetry tcp://HOST:PORT] [--http HOST:PORT]\n"
   "                  [--http-threads N] [--actor-threads N] [--offline-after SECONDS]\n"
-  "                  [--ports-file FILE]\n";
+  "                  [--ports-file FILE]\n"
+  "                  [--no-history] [--window-lateness SECONDS] [--window-idle-close SECONDS]\n"
+  "                  [--time-zone ZONE] [--retain-raw-days N] [--retain-minute-windows-days N]\n"
+  "                  [--retain-windows-days N]\n";
 
 result<serve_config> parse_config(int argc, char** argv) {
-  auto opts = cli_options::parse(std::vector<std::string>(argv, argv + argc),
-                                 {"data", "telemetry", "http", "http-threads", "actor-threads",
-                                  "offline-after", "ports-file"});
+  auto opts = cli_options::parse(
+    std::vector<std::string>(argv, argv + argc),
+    {"data", "telemetry", "http", "http-threads", "actor-threads", "offline-after", "ports-file",
+     "window-lateness", "window-idle-close", "time-zone", "retain-raw-days",
+     "retain-minute-windows-days", "retain-windows-days"},
+    {"no-history"});
   if (!opts)
     return std::unexpected(opts.error());
   if (!opts->positional().empty())
@@ -60,6 +67,23 @@ result<serve_config> parse_config(int argc, char** argv) {
   c.actor_threads = static_cast<std::size_t>(*actors);
   c.offline_after_ms = *offline * 1000;
   c.ports_file = opts->get("ports-file");
+  c.history = !opts->has("no-history");
+  auto lateness = opts->integer("window-lateness", c.window_lateness_ms / 1000, 0, 86400);
+  auto idle = opts->integer("window-idle-close", c.window_idle_close_ms / 1000, 1, 86400 * 7);
+  auto raw_days = opts->integer("retain-raw-days", c.retain_raw_days, 1, 36500);
+  auto minute_days = opts->integer("retain-minute-windows-days", c.retain_minute_windows_days, 1, 36500);
+  auto window_days = opts->integer("retain-windows-days", c.retain_windows_days, 1, 36500);
+  for (auto* r : {&lateness, &idle, &raw_days, &minute_days, &window_days})
+    if (!*r)
+      return std::unexpected(r->error());
+  c.window_lateness_ms = *lateness * 1000;
+  c.window_idle_close_ms = *idle * 1000;
+  c.retain_raw_days = *raw_days;
+  c.retain_minute_windows_days = *minute_days;
+  c.retain_windows_days = *window_days;
+  c.default_time_zone = opts->get_or("time-zone", c.default_time_zone);
+  if (!streams::local_zone::from_name(c.default_time_zone))
+    return fail(errc::invalid_input, "--time-zone: unknown time zone '" + c.default_time_zone + "'");
   if (auto ok = adapters::require_loopback("--telemetry", c.telemetry); !ok)
     return std::unexpected(ok.error());
   if (auto ok = adapters::require_loopback("--http", c.http_address); !ok)

@@ -12,6 +12,7 @@
 
 #include "actors/fleet_directory.hpp"
 #include "adapters/zmq_pull_ingest.hpp"
+#include "api/history_routes.hpp"
 #include "api/live_routes.hpp"
 #include "api/rest_server.hpp"
 #include "app/recovery.hpp"
@@ -38,7 +39,14 @@ struct server::parts {
 
 result<std::unique_ptr<server>> server::start(const server_config& config) {
   auto p = std::make_unique<parts>();
-  auto db = storage::open_rocksdb_store({.dir = config.data_dir});
+  constexpr millis day_ms = 86'400'000;
+  storage::retention_policy retention{
+    .raw_samples_ms = config.retain_raw_days * day_ms,
+    .minute_windows_ms = config.retain_minute_windows_days * day_ms,
+    .windows_ms = config.retain_windows_days * day_ms,
+  };
+  auto db = storage::open_rocksdb_store(
+    {.dir = config.data_dir, .retention = retention, .time = p->time});
   if (!db)
     return std::unexpected(db.error());
   p->db = std::move(*db);
@@ -50,6 +58,19 @@ result<std::unique_ptr<server>> server::start(const server_config& config) {
   context->settings.time = p->time;
   context->settings.offline_after_ms = config.offline_after_ms;
   context->metrics = std::make_shared<actors::live_metrics>(p->metrics);
+  if (config.history) {
+    auto history = std::make_shared<actors::history_context>();
+    history->db = p->db.get();
+    history->settings.windows.lateness_ms = config.window_lateness_ms;
+    history->settings.windows.idle_close_ms = config.window_idle_close_ms;
+    history->settings.default_time_zone = config.default_time_zone;
+    history->metrics = std::make_shared<actors::history_metrics>(p->metrics);
+    history->on_windows = config.on_windows;
+    history->on_notification = config.on_notification;
+    context->history = history;
+    context->settings.tick_interval_ms =
+      std::min(config.history_tick_ms, std::max<std::int64_t>(1, config.window_idle_close_ms / 2));
+  }
   auto recovered = recover_devices(*p->db, *records, p->time->now_ms(), context->settings.day_start);
   if (!recovered)
     return std::unexpected(recovered.error());
@@ -81,9 +102,19 @@ result<std::unique_ptr<server>> server::start(const server_config& config) {
   auto services = std::make_shared<api::live_services>(
     api::live_services{*p->system, p->directory, *p->db, p->metrics,
                        [ready = &p->ready] { return ready->load(); }});
+  auto routes = api::live_routes(services);
+  if (config.history) {
+    auto history = std::make_shared<api::history_services>(
+      api::history_services{*p->system, p->directory, *p->db, config.default_time_zone});
+    services->usage_windows = [history](const api::http_request& req, const std::string& home) {
+      return api::usage_windows(*history, req, home);
+    };
+    for (auto& r : api::history_routes(history))
+      routes.push_back(std::move(r));
+  }
   auto rest = api::rest_server::start(
     {.address = config.http_address, .port = config.http_port, .threads = config.http_threads},
-    api::live_routes(services), p->metrics);
+    std::move(routes), p->metrics);
   if (!rest)
     return std::unexpected(rest.error());
   p->rest = std::move(*rest);

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "core/error.hpp"
+#include "actors/history_context.hpp"
 #include "core/metrics.hpp"
 
 namespace hems::app {
@@ -20,6 +21,21 @@ struct server_config {
   int http_threads = 2;
   std::size_t actor_threads = 0; ///< 0: one per core
   std::int64_t offline_after_ms = 5 * 60 * 1000;
+
+  /// Usage windows, chunks, patterns, notifications (docs/ARCHITECTURE.md).
+  bool history = true;
+  std::int64_t window_lateness_ms = 2 * 60 * 1000;
+  std::int64_t window_idle_close_ms = 10 * 60 * 1000;
+  /// The zone of homes that have none set (PUT /homes/{home}/time_zone).
+  std::string default_time_zone = "UTC";
+  std::int64_t retain_raw_days = 30;
+  std::int64_t retain_minute_windows_days = 90;
+  std::int64_t retain_windows_days = 3650;
+  /// How often homes' aggregators look at the clock (idle homes close on it).
+  std::int64_t history_tick_ms = 5000;
+  /// The feed connects here: closed windows and new notifications.
+  actors::windows_listener on_windows = {};
+  actors::notification_listener on_notification = {};
 };
 
 class server {

@@ -1,0 +1,344 @@
+#define BOOST_TEST_MODULE history_e2e
+#include <boost/test/unit_test.hpp>
+
+// End to end, for the history: samples across several days pushed to the
+// real binary, windows read back over REST and checked exactly (a DST day in
+// a home's own zone included); kill -9 in the middle of aggregating, then
+// everything resent: nothing lost, nothing doubled.
+
+#include <atomic>
+#include <chrono>
+#include <map>
+#include <thread>
+
+#include <simdjson.h>
+#include <zmq.hpp>
+
+#include "tests/support/hems_process.hpp"
+#include "tests/support/http_client.hpp"
+#include "tests/support/openapi_check.hpp"
+#include "tests/support/temp_dir.hpp"
+
+using namespace hems::test;
+using namespace std::chrono_literals;
+
+namespace {
+
+constexpr std::int64_t minute = 60'000;
+constexpr std::int64_t hour = 60 * minute;
+constexpr std::int64_t day = 24 * hour;
+
+std::int64_t today_utc() {
+  auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                 std::chrono::system_clock::now().time_since_epoch())
+                 .count();
+  return now / day * day;
+}
+
+std::string sample_json(const std::string& home, const std::string& device, std::int64_t ts,
+                        double power, const std::string& kind, double meter = -1) {
+  std::string s = R"({"home":")" + home + R"(","device":")" + device + R"(","ts":)" +
+                  std::to_string(ts) + R"(,"power_w":)" + std::to_string(power) + R"(,"seq":)" +
+                  std::to_string(ts) + R"(,"kind":")" + kind + "\"";
+  if (meter >= 0)
+    s += R"(,"energy_wh":)" + std::to_string(meter);
+  return s + "}";
+}
+
+struct pusher {
+  zmq::context_t ctx{1};
+  zmq::socket_t socket{ctx, zmq::socket_type::push};
+  explicit pusher(const std::string& endpoint) {
+    socket.set(zmq::sockopt::linger, 5000);
+    socket.connect(endpoint);
+  }
+  // Frames of at most 2,000 samples.
+  void send(const std::vector<std::string>& samples) {
+    for (std::size_t i = 0; i < samples.size(); i += 2000) {
+      std::string frame = "[";
+      for (std::size_t k = i; k < std::min(samples.size(), i + 2000); ++k)
+        frame += (k > i ? "," : "") + samples[k];
+      frame += "]";
+      socket.send(zmq::buffer(frame), zmq::send_flags::none);
+    }
+  }
+};
+
+struct window {
+  std::int64_t start, end;
+  double energy_wh, avg_power_w;
+  std::optional<double> max_power_w;
+  std::int64_t samples, covered_ms;
+};
+
+struct answer {
+  int status = 0;
+  std::int64_t closed_until = 0;
+  std::string time_zone;
+  std::vector<window> windows, tracked, untracked;
+};
+
+std::vector<window> windows_of(simdjson::dom::element list) {
+  std::vector<window> out;
+  if (list.is_null())
+    return out;
+  for (auto w : list.get_array()) {
+    window x{w["start"].get_int64(),        w["end"].get_int64(), w["energy_wh"].get_double(),
+             w["avg_power_w"].get_double(), std::nullopt,         w["samples"].get_int64(),
+             w["covered_ms"].get_int64()};
+    if (!w["max_power_w"].is_null())
+      x.max_power_w = w["max_power_w"].get_double().value();
+    out.push_back(x);
+  }
+  return out;
+}
+
+answer usage(std::uint16_t port, const std::string& home, const std::string& res, std::int64_t from,
+             std::int64_t to, const std::string& device = "") {
+  auto r = http_get(port, "/usage?home=" + home + "&resolution=" + res +
+                              "&from=" + std::to_string(from) + "&to=" + std::to_string(to) +
+                              (device.empty() ? "" : "&device=" + device));
+  answer a;
+  a.status = r.status;
+  if (r.status != 200)
+    return a;
+  simdjson::dom::parser p;
+  auto doc = p.parse(r.body).value();
+  a.closed_until = doc["closed_until"].get_int64();
+  a.time_zone = std::string{doc["time_zone"].get_string().value()};
+  a.windows = windows_of(doc["windows"]);
+  if (device.empty()) {
+    a.tracked = windows_of(doc["tracked"]);
+    a.untracked = windows_of(doc["untracked"]);
+  }
+  return a;
+}
+
+// Waits until the home's windows are closed up to `until`.
+bool closed_up_to(std::uint16_t port, const std::string& home, std::int64_t until) {
+  return eventually(
+      [&] {
+        auto a = usage(port, home, "1d", 0, 4102444799999);
+        return a.status == 200 && a.closed_until >= until;
+      },
+      60s);
+}
+
+} // namespace
+
+BOOST_AUTO_TEST_CASE(windows_across_days_read_back_exactly) {
+  temp_dir dir;
+  hems_process hems{dir.path() / "data", {"--window-idle-close", "1"}};
+  auto port = hems.http_port();
+  std::int64_t d0 = today_utc() - 4 * day;
+  // Three days: a plug at 600 W sampled every minute, a fridge cycling 90 W
+  // for 10 minutes of every 30 (every 5 minutes), a whole-home meter rising
+  // 20 Wh a minute, read every 30 s, reset just before the second midnight
+  // (its first reading after the reset is the 10 Wh it counted since).
+  std::vector<std::string> xs;
+  for (std::int64_t t = d0; t < d0 + 3 * day; t += 30'000) {
+    if (t % minute == 0)
+      xs.push_back(sample_json("h-e2e", "plug", t, 600, "plug"));
+    if (t % (5 * minute) == 0)
+      xs.push_back(sample_json("h-e2e", "fridge", t, (t / minute) % 30 < 10 ? 90 : 0, "appliance"));
+    double meter = t < d0 + 2 * day ? static_cast<double>(t - d0) / minute * 20
+                                    : static_cast<double>(t - d0 - 2 * day) / minute * 20 + 10;
+    xs.push_back(sample_json("h-e2e", "meter", t, 1200, "meter", meter));
+  }
+  pusher{hems.telemetry_endpoint()}.send(xs);
+  BOOST_REQUIRE(closed_up_to(port, "h-e2e", d0 + 3 * day + 5 * minute));
+
+  auto days = usage(port, "h-e2e", "1d", d0, d0 + 4 * day);
+  BOOST_REQUIRE_EQUAL(days.status, 200);
+  BOOST_TEST(days.time_zone == "UTC");
+  BOOST_REQUIRE_GE(days.windows.size(), 3u);
+  for (int i = 0; i < 3; ++i) {
+    BOOST_TEST_CONTEXT("day " << i) {
+      const auto& w = days.windows[static_cast<std::size_t>(i)];
+      BOOST_TEST(w.start == d0 + i * day);
+      BOOST_TEST(w.end == d0 + (i + 1) * day);
+      // The meter: 20 Wh a minute (across the reset the new reading is the rise).
+      BOOST_TEST(w.energy_wh == 28800.0);
+      BOOST_TEST(w.avg_power_w == 1200.0);
+      BOOST_TEST(w.samples == 1440 + 288 + 2880);
+      // Tracked: the plug (14,400 Wh) and the fridge (a third of the day at 90 W: 720 Wh).
+      BOOST_TEST(days.tracked[static_cast<std::size_t>(i)].energy_wh == 14400.0 + 720.0);
+      BOOST_TEST(days.untracked[static_cast<std::size_t>(i)].energy_wh == 28800.0 - 15120.0);
+    }
+  }
+  // The last day's end: the plug and the meter hold their power five minutes.
+  BOOST_TEST(days.windows.size() == 4u);
+
+  auto fridge = usage(port, "h-e2e", "15m", d0 + 10 * hour, d0 + 11 * hour, "fridge");
+  BOOST_REQUIRE_EQUAL(fridge.windows.size(), 4u);
+  // 10:00-10:15: on for 10:00-10:10 (90 W), off after: 15 Wh, 3 samples.
+  BOOST_TEST(fridge.windows[0].energy_wh == 15.0);
+  BOOST_TEST(fridge.windows[0].samples == 3);
+  BOOST_TEST(fridge.windows[0].covered_ms == 15 * minute);
+  BOOST_TEST(fridge.windows[0].max_power_w.value_or(-1) == 90.0);
+  BOOST_TEST(fridge.windows[1].energy_wh == 0.0);
+  BOOST_TEST(fridge.windows[1].max_power_w.value_or(-1) == 0.0);
+
+  auto minutes =
+      usage(port, "h-e2e", "1m", d0 + 2 * day - 2 * minute, d0 + 2 * day + 2 * minute, "meter");
+  BOOST_REQUIRE_EQUAL(minutes.windows.size(), 4u);
+  for (const auto& w : minutes.windows)
+    BOOST_TEST(w.energy_wh == 20.0); // the reset at midnight costs nothing
+
+  // A home's windows are the sum of its devices'.
+  auto hours = usage(port, "h-e2e", "1h", d0, d0 + day);
+  auto plug = usage(port, "h-e2e", "1h", d0, d0 + day, "plug");
+  auto fridge_hours = usage(port, "h-e2e", "1h", d0, d0 + day, "fridge");
+  BOOST_REQUIRE_EQUAL(hours.tracked.size(), 24u);
+  for (std::size_t i = 0; i < 24; ++i)
+    BOOST_TEST(hours.tracked[i].energy_wh ==
+               plug.windows[i].energy_wh + fridge_hours.windows[i].energy_wh);
+
+  BOOST_TEST(usage(port, "nobody", "1h", d0, d0 + day).status == 404);
+  BOOST_TEST(usage(port, "h-e2e", "1m", 0, 4102444799999).status == 400); // too many windows
+  BOOST_TEST(usage(port, "h-e2e", "1w", d0, d0 + day).status == 400);
+}
+
+BOOST_AUTO_TEST_CASE(a_home_in_berlin_has_a_25_hour_day_when_dst_ends) {
+  temp_dir dir;
+  hems_process hems{dir.path() / "data", {"--window-idle-close", "1"}};
+  auto port = hems.http_port();
+  auto put =
+      http_request(port, "PUT", "/homes/h-berlin/time_zone", R"({"time_zone": "Europe/Berlin"})");
+  BOOST_REQUIRE_EQUAL(put.status, 200);
+  BOOST_TEST(http_request(port, "PUT", "/homes/h-berlin/time_zone", R"({"time_zone": "Mars/Base"})")
+                 .status == 400);
+  // 2026-10-24 00:00 +02:00 .. 2026-10-27 00:00 +01:00; DST ends on the 25th.
+  std::int64_t from = 1792792800000, to = 1793055600000;
+  std::vector<std::string> xs;
+  for (std::int64_t t = from; t < to; t += minute)
+    xs.push_back(sample_json("h-berlin", "boiler", t, 600, "water_heater"));
+  pusher{hems.telemetry_endpoint()}.send(xs);
+  BOOST_REQUIRE(closed_up_to(port, "h-berlin", to + 5 * minute));
+  auto days = usage(port, "h-berlin", "1d", from, to, "boiler");
+  BOOST_TEST(days.time_zone == "Europe/Berlin");
+  BOOST_REQUIRE_EQUAL(days.windows.size(), 3u);
+  BOOST_TEST(days.windows[1].end - days.windows[1].start == 25 * hour);
+  BOOST_TEST(days.windows[0].energy_wh == 14400.0);
+  BOOST_TEST(days.windows[1].energy_wh == 15000.0);
+  BOOST_TEST(days.windows[1].samples == 1500);
+  BOOST_TEST(days.windows[2].energy_wh == 14400.0);
+}
+
+BOOST_AUTO_TEST_CASE(sigkill_during_aggregation_loses_and_doubles_nothing) {
+  temp_dir dir;
+  std::int64_t d0 = today_utc() - 3 * day;
+  // Eight devices for two days, one sample a minute each; even devices report
+  // power (100 W per number), odd ones a meter rising as fast.
+  std::vector<std::string> xs;
+  constexpr int devices = 8;
+  for (std::int64_t t = d0; t < d0 + 2 * day; t += minute)
+    for (int d = 0; d < devices; ++d) {
+      double watts = 150.0 * (d + 1);
+      auto id = "dev-" + std::to_string(d);
+      if (d % 2 == 0)
+        xs.push_back(sample_json("h-kill", id, t, watts, "plug"));
+      else
+        xs.push_back(sample_json("h-kill", id, t, watts, "appliance",
+                                 static_cast<double>(t - d0) / minute * watts / 60));
+    }
+  {
+    hems_process hems{dir.path() / "data", {"--window-idle-close", "1"}};
+    std::atomic<bool> stop{false};
+    std::thread sender{[&, endpoint = hems.telemetry_endpoint()] {
+      zmq::context_t ctx{1};
+      zmq::socket_t s{ctx, zmq::socket_type::push};
+      s.set(zmq::sockopt::linger, 0);
+      s.connect(endpoint);
+      for (std::size_t i = 0; i < xs.size() && !stop; i += 200) {
+        std::string frame = "[";
+        for (std::size_t k = i; k < std::min(xs.size(), i + 200); ++k)
+          frame += (k > i ? "," : "") + xs[k];
+        frame += "]";
+        while (!stop && !s.send(zmq::buffer(frame), zmq::send_flags::dontwait))
+          std::this_thread::sleep_for(1ms);
+      }
+    }};
+    // Kill once windows are being written (the first day partly closed).
+    BOOST_REQUIRE(eventually(
+        [&] {
+          auto a = usage(hems.http_port(), "h-kill", "1h", d0, d0 + 2 * day);
+          return a.status == 200 && a.closed_until > d0 + 6 * hour;
+        },
+        60s));
+    hems.kill_hard();
+    stop = true;
+    sender.join();
+  }
+  hems_process hems{dir.path() / "data", {"--window-idle-close", "1"}};
+  pusher{hems.telemetry_endpoint()}.send(xs); // everything again: duplicates are dropped
+  auto port = hems.http_port();
+  BOOST_REQUIRE(closed_up_to(port, "h-kill", d0 + 2 * day + 5 * minute));
+  auto home = usage(port, "h-kill", "1h", d0, d0 + 2 * day);
+  BOOST_REQUIRE_EQUAL(home.windows.size(), 48u);
+  double per_hour = 0;
+  for (int d = 0; d < devices; ++d)
+    per_hour += 150.0 * (d + 1);
+  for (const auto& w : home.windows) {
+    BOOST_TEST(w.energy_wh == per_hour);
+    BOOST_TEST(w.samples == 60 * devices);
+  }
+  for (int d = 0; d < devices; ++d) {
+    auto id = "dev-" + std::to_string(d);
+    auto days = usage(port, "h-kill", "1d", d0, d0 + 2 * day, id);
+    BOOST_REQUIRE_EQUAL(days.windows.size(), 2u);
+    for (const auto& w : days.windows) {
+      BOOST_TEST(w.energy_wh == 24 * 150.0 * (d + 1));
+      BOOST_TEST(w.samples == 1440);
+      BOOST_TEST(w.covered_ms == day);
+    }
+    auto minutes = usage(port, "h-kill", "1m", d0, d0 + 2 * day, id);
+    BOOST_TEST(minutes.windows.size() == 2u * 1440);
+  }
+}
+
+BOOST_AUTO_TEST_CASE(history_answers_match_the_served_openapi_document) {
+  temp_dir dir;
+  hems_process hems{dir.path() / "data", {"--window-idle-close", "1"}};
+  auto port = hems.http_port();
+  openapi_checker api{http_get(port, "/openapi.json").body};
+  std::int64_t d0 = today_utc() - day;
+  std::vector<std::string> xs;
+  for (std::int64_t t = d0; t < d0 + 2 * hour; t += minute) {
+    xs.push_back(sample_json("h", "tv", t, 90, "plug"));
+    xs.push_back(
+        sample_json("h", "meter", t, 900, "meter", static_cast<double>(t - d0) / minute * 15));
+    xs.push_back(R"({"home":"h","device":"presence","ts":)" + std::to_string(t) +
+                 R"(,"power_w":0,"occupied":true,"kind":"presence"})");
+  }
+  pusher{hems.telemetry_endpoint()}.send(xs);
+  BOOST_REQUIRE(closed_up_to(port, "h", d0 + 2 * hour));
+  auto range = "&from=" + std::to_string(d0) + "&to=" + std::to_string(d0 + day);
+  struct call {
+    std::string method, path, target, body;
+    int status;
+  };
+  for (const auto& c : std::vector<call>{
+           {"GET", "/usage", "/usage?home=h&resolution=15m" + range, "", 200},
+           {"GET", "/usage", "/usage?home=h&resolution=1h&device=presence" + range, "", 200},
+           {"GET", "/usage", "/usage?home=h&resolution=1d&device=tv" + range, "", 200},
+           {"GET", "/usage", "/usage?home=none&resolution=1d" + range, "", 404},
+           {"GET", "/usage", "/usage?home=h&resolution=1h&from=5&to=1", "", 400},
+           {"GET", "/usage", "/usage?home=h&resolution=1h&limit=5" + range, "", 400},
+           {"GET", "/notifications", "/notifications?home=h", "", 200},
+           {"GET", "/notifications", "/notifications?home=h&limit=0", "", 400},
+           {"GET", "/homes/{home}/time_zone", "/homes/h/time_zone", "", 200},
+           {"PUT", "/homes/{home}/time_zone", "/homes/h/time_zone", R"({"time_zone":"+05:30"})",
+            200},
+           {"PUT", "/homes/{home}/time_zone", "/homes/h/time_zone", R"({"zone":"UTC"})", 400},
+       }) {
+    BOOST_TEST_CONTEXT(c.method << " " << c.target) {
+      auto method = c.method == "GET" ? std::string{"get"} : std::string{"put"};
+      BOOST_TEST(api.documents(c.path, method));
+      auto r = http_request(port, c.method, c.target, c.body);
+      BOOST_TEST(r.status == c.status);
+      BOOST_TEST(api.check_response(c.path, method, r.status, r.body) == "");
+    }
+  }
+  BOOST_TEST(http_get(port, "/homes/h/time_zone").body.find("+05:30") != std::string::npos);
+}
