@@ -26,6 +26,7 @@ int print_error(std::ostream& out, std::string_view kind, std::string_view detai
 
 int run_plan_command(int argc, char** argv, std::ostream& out, std::istream& in) {
   streams::plan_options options;
+  options.time_budget_ms = default_budget_ms;
   std::string file = "-";
   bool have_file = false;
   for (int i = 0; i < argc; ++i) {
@@ -36,7 +37,10 @@ int run_plan_command(int argc, char** argv, std::ostream& out, std::istream& in)
       auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), ms);
       if (ec != std::errc{} || end != v.data() + v.size() || !std::isfinite(ms) || ms < 0)
         return print_error(out, "usage", "--budget-ms needs a number of milliseconds >= 0", 2);
-      options.time_budget_ms = ms;
+      if (ms > 0)
+        options.time_budget_ms = ms;
+      else
+        options.time_budget_ms.reset(); // 0: search until proven
     } else if (arg == "--no-explain") {
       options.explain = false;
     } else if (arg.starts_with("--") || have_file) {

@@ -10,7 +10,7 @@ namespace {
 constexpr double primal_tol = 1e-9; // bound violation accepted as feasible
 constexpr double dual_tol = 1e-9;   // reduced cost of the wrong sign accepted
 constexpr double pivot_tol = 1e-9;  // smallest pivot row entry a ratio test takes
-constexpr int refactor_every = 50;  // eta columns before a fresh factorization
+constexpr int refactor_every = 30;  // eta columns before a fresh factorization
 constexpr double min_weight = 1e-8;
 
 } // namespace
@@ -50,6 +50,21 @@ dual_simplex::dual_simplex(const model& m) : model_(m), m_(m.rows()), n_(m.cols(
   scratch_.assign(m_, 0.0);
   y_.assign(m_, 0.0);
   alpha_row_.assign(total, 0.0);
+  is_touched_.assign(total, 0);
+  row_start_.assign(m_ + 1, 0);
+  for (int e = 0; e < m.col_start[n_]; ++e)
+    ++row_start_[m.row_index[e] + 1];
+  for (int i = 0; i < m_; ++i)
+    row_start_[i + 1] += row_start_[i];
+  row_col_.resize(row_start_[m_]);
+  row_val_.resize(row_start_[m_]);
+  std::vector<int> fill(row_start_.begin(), row_start_.end() - 1);
+  for (int j = 0; j < n_; ++j)
+    for (int e = m.col_start[j]; e < m.col_start[j + 1]; ++e) {
+      int slot = fill[m.row_index[e]]++;
+      row_col_[slot] = j;
+      row_val_[slot] = m.value[e];
+    }
 }
 
 void dual_simplex::column(int j, sparse_column& out) const {
@@ -95,10 +110,19 @@ void dual_simplex::set_basis(const std::vector<int>& basic_vars) {
 }
 
 void dual_simplex::set_bounds(int j, double lo, double up) {
+  bool was_fixed = lo_[j] == up_[j];
   lo_[j] = lo;
   up_[j] = up;
-  primal_dirty_ = true;
-  duals_dirty_ = true; // reduced costs of fixed columns are not kept up to date
+  if (state_[j] == basic)
+    return; // only its feasibility changes, which the next solve sees
+  if (was_fixed && lo < up)
+    duals_dirty_ = true; // reduced costs of fixed columns are not kept up to date
+  if (lo == up)
+    state_[j] = at_lower;
+  double before = x_[j];
+  x_[j] = state_[j] == at_upper ? up : lo;
+  if (!primal_dirty_ && x_[j] != before)
+    moved_.emplace_back(j, x_[j] - before);
 }
 
 bool dual_simplex::refactor() {
@@ -129,6 +153,7 @@ bool dual_simplex::refactor() {
 }
 
 void dual_simplex::compute_primal() {
+  moved_.clear();
   std::fill(flip_.begin(), flip_.end(), 0.0);
   const int total = n_ + m_;
   for (int j = 0; j < total; ++j) {
@@ -142,6 +167,45 @@ void dual_simplex::compute_primal() {
   for (int k = 0; k < m_; ++k)
     x_[head_[k]] = flip_[k];
   primal_dirty_ = false;
+}
+
+void dual_simplex::apply_moved() {
+  if (moved_.empty())
+    return;
+  std::fill(flip_.begin(), flip_.end(), 0.0);
+  for (auto [j, delta] : moved_)
+    add_column(j, -delta, flip_);
+  moved_.clear();
+  factor_.ftran(flip_, scratch_);
+  for (int k = 0; k < m_; ++k)
+    x_[head_[k]] += flip_[k];
+}
+
+void dual_simplex::compute_pivot_row() {
+  // alpha_j = rho^T a_j, summed over the rows where rho is nonzero (rho is
+  // sparse: plan bases are nearly triangular).
+  touched_.clear();
+  rho_nonzeros_.clear();
+  for (int i = 0; i < m_; ++i)
+    if (rho_[i] != 0)
+      rho_nonzeros_.push_back(i);
+  for (int i : rho_nonzeros_) {
+    double r = rho_[i];
+    int logical = n_ + i;
+    if (!is_touched_[logical]) {
+      is_touched_[logical] = 1;
+      touched_.push_back(logical);
+    }
+    alpha_row_[logical] += r;
+    for (int e = row_start_[i]; e < row_start_[i + 1]; ++e) {
+      int j = row_col_[e];
+      if (!is_touched_[j]) {
+        is_touched_[j] = 1;
+        touched_.push_back(j);
+      }
+      alpha_row_[j] += r * row_val_[e];
+    }
+  }
 }
 
 void dual_simplex::compute_duals() {
@@ -216,7 +280,7 @@ const std::vector<double>& dual_simplex::duals() {
   return y_;
 }
 
-double dual_simplex::reduced_cost(int j) {
+double dual_simplex::reduced_cost(int j) const {
   return cost_[j] - dot_column(j, y_);
 }
 
@@ -250,7 +314,6 @@ void dual_simplex::restore(const snapshot& s) {
 }
 
 status dual_simplex::solve(const limits& lim) {
-  const int total = n_ + m_;
   if (!factor_ok_ && !refactor())
     return status::failed;
   bool verified_infeasible = false;
@@ -262,11 +325,14 @@ status dual_simplex::solve(const limits& lim) {
     fix_dual_infeasibilities();
     compute_primal();
   };
-  if (duals_dirty_)
+  if (duals_dirty_) {
     compute_duals();
-  fix_dual_infeasibilities();
+    fix_dual_infeasibilities();
+  }
   if (primal_dirty_)
     compute_primal();
+  else
+    apply_moved();
 
   for (;;) {
     if (factor_.updates() >= refactor_every) {
@@ -305,17 +371,23 @@ status dual_simplex::solve(const limits& lim) {
     rho_[r] = 1.0;
     factor_.btran(rho_, scratch_);
 
+    compute_pivot_row();
     candidates_.clear();
-    for (int j = 0; j < total; ++j) {
+    for (int j : touched_) {
       if (state_[j] == basic || lo_[j] == up_[j])
         continue;
-      double a = dot_column(j, rho_);
-      alpha_row_[j] = a;
-      double signed_a = sign * a;
+      double signed_a = sign * alpha_row_[j];
       if ((state_[j] == at_lower && signed_a > pivot_tol) ||
           (state_[j] == at_upper && signed_a < -pivot_tol))
         candidates_.push_back(j);
     }
+    // Leaves alpha_row_ zero outside touched_ for the next iteration.
+    auto clear_pivot_row = [&] {
+      for (int j : touched_) {
+        alpha_row_[j] = 0;
+        is_touched_[j] = 0;
+      }
+    };
 
     // Bound-flipping ratio test with Harris' tolerance. The dual objective
     // rises with slope |delta| as the step grows; passing candidate j's
@@ -374,6 +446,7 @@ status dual_simplex::solve(const limits& lim) {
     if (q < 0) {
       // The dual is unbounded along this row: the LP is infeasible, unless
       // the verdict comes from numerical drift. Check once from scratch.
+      clear_pivot_row();
       if (!verified_infeasible && factor_.updates() > 0) {
         verified_infeasible = true;
         if (!refactor())
@@ -409,6 +482,7 @@ status dual_simplex::solve(const limits& lim) {
     if (std::abs(pivot - alpha_row_[q]) > 1e-7 * (1 + std::abs(pivot)) ||
         std::abs(pivot) < pivot_tol) {
       // Row and column disagree: the factorization has drifted.
+      clear_pivot_row();
       if (++troubles > 5 || !refactor())
         return status::failed;
       refresh();
@@ -430,9 +504,10 @@ status dual_simplex::solve(const limits& lim) {
     if (sign * theta_d < 0)
       theta_d = 0;
     if (theta_d != 0)
-      for (int j = 0; j < total; ++j)
+      for (int j : touched_)
         if (state_[j] != basic && lo_[j] != up_[j])
           d_[j] -= theta_d * alpha_row_[j];
+    clear_pivot_row();
     d_[p] = -theta_d;
     d_[q] = 0;
 

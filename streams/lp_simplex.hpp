@@ -63,8 +63,9 @@ public:
   double objective() const;
   /// Row prices y of the current basis (fresh from the factorization).
   const std::vector<double>& duals();
-  /// Reduced cost of column j under duals().
-  double reduced_cost(int j);
+  /// Reduced cost of column j under the prices of the last duals() or
+  /// safe_bound() call.
+  double reduced_cost(int j) const;
   /// The proven lower bound L(duals()) described above.
   double safe_bound();
   /// After `infeasible`: row weights w with w^T A x = w^T s provably outside
@@ -90,6 +91,8 @@ private:
   void add_column(int j, double scale, std::vector<double>& v) const;
   bool refactor();
   void compute_primal();
+  void apply_moved();
+  void compute_pivot_row();
   void compute_duals();
   bool fix_dual_infeasibilities();
   int choose_leaving() const;
@@ -104,12 +107,22 @@ private:
   basis_factor factor_;
   bool factor_ok_ = false;
   bool primal_dirty_ = true, duals_dirty_ = true;
+  // Nonbasic columns whose bound moved since the last solve, with how far
+  // they moved: applied to x_B with one ftran instead of recomputing it.
+  std::vector<std::pair<int, double>> moved_;
   long iterations_ = 0;
 
   // Scratch vectors, sized once.
   std::vector<sparse_column> basis_cols_;
   std::vector<double> rho_, alpha_row_, alpha_col_, tau_, flip_, scratch_, y_;
   std::vector<int> candidates_, flipped_;
+  // A by rows, for pivot rows: row i's entries [row_start_[i], row_start_[i+1]).
+  std::vector<int> row_start_, row_col_;
+  std::vector<double> row_val_;
+  // Columns whose pivot row entry this iteration may be nonzero.
+  std::vector<int> touched_;
+  std::vector<std::uint8_t> is_touched_;
+  std::vector<int> rho_nonzeros_;
   std::vector<double> farkas_;
 };
 

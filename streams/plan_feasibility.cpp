@@ -106,8 +106,8 @@ std::string explain_infeasible_relaxation(const plan_problem& p, const plan_lp& 
   std::string limit = p.max_import_kw ? cat("the import cap of ", num(*p.max_import_kw, 3), " kW")
                                       : std::string("the limits of the problem");
   std::string where = first >= 0 ? cat(" between slot ", first, " and slot ", last) : "";
-  return cat(who, " cannot all be served", where, " within ", limit,
-             battery ? " (the battery cannot make up the difference)" : "");
+  return cat(who, loads.size() > 1 ? " cannot all be served" : " cannot be served", where,
+             " within ", limit, battery ? " (the battery cannot make up the difference)" : "");
 }
 
 std::string explain_no_start_combination(const plan_problem& p) {

@@ -2,8 +2,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
-#include <cstdlib>
 #include <queue>
 
 namespace hems::streams {
@@ -35,10 +33,16 @@ std::pair<double, double> net_out(double c, double d, const plan_battery& b) {
 plan_search::plan_search(const plan_problem& p)
     : problem_(p), lp_(build_plan_lp(p)), simplex_(lp_.model) {
   simplex_.set_basis(lp_.crash_basis);
-  applied_ranges_.resize(lp_.shiftable.size());
-  for (std::size_t i = 0; i < lp_.shiftable.size(); ++i)
-    applied_ranges_[i] = {0, static_cast<int>(lp_.shiftable[i].cols.size()) - 1};
+  for (const auto& part : lp_.shiftable) {
+    part_offset_.push_back(static_cast<int>(flat_col_.size()));
+    flat_col_.insert(flat_col_.end(), part.cols.begin(), part.cols.end());
+  }
+  part_offset_.push_back(static_cast<int>(flat_col_.size()));
+  applied_off_.assign(flat_col_.size(), 0);
   applied_modes_.assign(p.horizon, 0);
+  start_rc_.assign(flat_col_.size(), 0.0);
+  charge_rc_.assign(p.horizon, 0.0);
+  discharge_rc_.assign(p.horizon, 0.0);
 }
 
 double plan_search::tolerance(double cost) const {
@@ -46,17 +50,11 @@ double plan_search::tolerance(double cost) const {
 }
 
 void plan_search::apply(const node& n) {
-  for (std::size_t i = 0; i < lp_.shiftable.size(); ++i) {
-    if (applied_ranges_[i] == n.ranges[i])
+  for (std::size_t f = 0; f < flat_col_.size(); ++f) {
+    if (applied_off_[f] == n.off[f])
       continue;
-    const auto& cols = lp_.shiftable[i].cols;
-    auto [lo, hi] = n.ranges[i];
-    for (int k = 0; k < static_cast<int>(cols.size()); ++k) {
-      double up = k >= lo && k <= hi ? 1.0 : 0.0;
-      if (simplex_.upper(cols[k]) != up)
-        simplex_.set_bounds(cols[k], 0, up);
-    }
-    applied_ranges_[i] = n.ranges[i];
+    simplex_.set_bounds(flat_col_[f], 0, n.off[f] ? 0.0 : 1.0);
+    applied_off_[f] = n.off[f];
   }
   if (problem_.battery) {
     const auto& b = *problem_.battery;
@@ -70,15 +68,15 @@ void plan_search::apply(const node& n) {
   }
 }
 
-bool plan_search::integral(branch_choice& choice) {
+bool plan_search::integral(branch_choice& choice) const {
   choice = {};
   double worst = integral_tol;
   for (std::size_t i = 0; i < lp_.shiftable.size(); ++i) {
     const auto& cols = lp_.shiftable[i].cols;
-    auto [lo, hi] = applied_ranges_[i];
+    const int count = static_cast<int>(cols.size());
     double largest = 0, mass = 0, weighted = 0;
     int first_support = -1, last_support = -1;
-    for (int k = lo; k <= hi; ++k) {
+    for (int k = 0; k < count; ++k) {
       double x = std::max(simplex_.x(cols[k]), 0.0);
       largest = std::max(largest, x);
       if (x > 1e-9) {
@@ -95,7 +93,7 @@ bool plan_search::integral(branch_choice& choice) {
       int split = static_cast<int>(std::floor(weighted / mass));
       split = std::clamp(split, first_support, last_support - 1);
       double left_mass = 0;
-      for (int k = lo; k <= split; ++k)
+      for (int k = 0; k <= split; ++k)
         left_mass += std::max(simplex_.x(cols[k]), 0.0);
       choice.part = static_cast<int>(i);
       choice.split = split;
@@ -138,8 +136,7 @@ plan_decisions plan_search::extract() const {
   plan_decisions d;
   d.starts.assign(p.loads.size(), -1);
   d.power.assign(p.loads.size(), {});
-  for (std::size_t i = 0; i < lp_.shiftable.size(); ++i) {
-    const auto& part = lp_.shiftable[i];
+  for (const auto& part : lp_.shiftable) {
     int best = 0;
     for (std::size_t k = 1; k < part.cols.size(); ++k)
       if (simplex_.x(part.cols[k]) > simplex_.x(part.cols[best]))
@@ -189,6 +186,70 @@ void plan_search::offer(const plan_decisions& d) {
   }
 }
 
+void plan_search::read_reduced_costs() {
+  for (std::size_t f = 0; f < flat_col_.size(); ++f)
+    start_rc_[f] = simplex_.reduced_cost(flat_col_[f]);
+  for (int t = 0; t < lp_.horizon; ++t)
+    if (lp_.mode_row[t] >= 0) {
+      charge_rc_[t] = simplex_.reduced_cost(lp_.charge_col[t]);
+      discharge_rc_[t] = simplex_.reduced_cost(lp_.discharge_col[t]);
+    }
+}
+
+bool plan_search::fix_by_reduced_cost(node& n, double bound) const {
+  if (!have_incumbent_)
+    return false;
+  const double room = incumbent_cost_ - tolerance(incumbent_cost_) - bound;
+  if (room < 0)
+    return false;
+  bool affected = false;
+  for (std::size_t i = 0; i < lp_.shiftable.size(); ++i) {
+    for (int f = part_offset_[i]; f < part_offset_[i + 1]; ++f) {
+      if (n.off[f])
+        continue;
+      double rc = start_rc_[f];
+      if (rc > room) {
+        // Starting here would lift the bound past the incumbent.
+        n.off[f] = 1;
+        affected = affected || simplex_.x(flat_col_[f]) > 1e-9;
+      } else if (-rc > room) {
+        // Not starting here would: this start is the only one left.
+        for (int g = part_offset_[i]; g < part_offset_[i + 1]; ++g)
+          if (g != f && !n.off[g]) {
+            n.off[g] = 1;
+            affected = affected || simplex_.x(flat_col_[g]) > 1e-9;
+          }
+        break;
+      }
+    }
+  }
+  if (problem_.battery) {
+    const auto& b = *problem_.battery;
+    for (int t = 0; t < lp_.horizon; ++t) {
+      if (lp_.mode_row[t] < 0 || n.modes[t] != 0)
+        continue;
+      // Discharge-only would zero the charge, whose term is min(0, C rc).
+      if (-charge_rc_[t] * b.max_charge_kw > room) {
+        n.modes[t] = 1;
+        affected = affected || simplex_.x(lp_.discharge_col[t]) > 1e-9;
+      } else if (-discharge_rc_[t] * b.max_discharge_kw > room) {
+        n.modes[t] = 2;
+        affected = affected || simplex_.x(lp_.charge_col[t]) > 1e-9;
+      }
+    }
+  }
+  return affected;
+}
+
+plan_search::node plan_search::fixed_starts(const node& base, const std::vector<int>& pick) const {
+  node n = base;
+  for (std::size_t i = 0; i < lp_.shiftable.size(); ++i)
+    for (int f = part_offset_[i]; f < part_offset_[i + 1]; ++f)
+      n.off[f] = f - part_offset_[i] != pick[i];
+  n.basis.reset();
+  return n;
+}
+
 void plan_search::try_plan(const node& n) {
   apply(n);
   lp::limits lim;
@@ -202,56 +263,68 @@ void plan_search::try_plan(const node& n) {
     offer(extract());
     return;
   }
-  if (choice.part >= 0)
+  if (choice.part >= 0 || !problem_.battery)
     return; // starts are fixed here; cannot happen
-  // Round the battery modes the way the relaxation leans, once.
+  // Round the battery modes the way the relaxation leans and solve again,
+  // until no slot both charges and discharges (each round fixes at least one
+  // more slot, so this ends).
   node rounded = n;
   const auto& b = *problem_.battery;
-  for (int t = 0; t < lp_.horizon; ++t) {
-    if (lp_.mode_row[t] < 0 || rounded.modes[t] != 0)
-      continue;
-    double c = simplex_.x(lp_.charge_col[t]) / b.max_charge_kw;
-    double d = simplex_.x(lp_.discharge_col[t]) / b.max_discharge_kw;
-    if (c > mode_tol && d > mode_tol)
-      rounded.modes[t] = c >= d ? 1 : 2;
+  for (;;) {
+    for (int t = 0; t < lp_.horizon; ++t) {
+      if (lp_.mode_row[t] < 0 || rounded.modes[t] != 0)
+        continue;
+      double c = simplex_.x(lp_.charge_col[t]) / b.max_charge_kw;
+      double d = simplex_.x(lp_.discharge_col[t]) / b.max_discharge_kw;
+      if (c > mode_tol && d > mode_tol)
+        rounded.modes[t] = c >= d ? 1 : 2;
+    }
+    apply(rounded);
+    ++nodes_;
+    if (simplex_.solve(lim) != lp::status::optimal)
+      return;
+    if (integral(choice)) {
+      offer(extract());
+      return;
+    }
   }
-  apply(rounded);
-  ++nodes_;
-  if (simplex_.solve(lim) == lp::status::optimal && integral(choice))
-    offer(extract());
 }
 
-void plan_search::local_search(node base) {
-  // base has every start fixed at the incumbent's. Moves one load at a time.
+void plan_search::local_search(const node& base) {
+  // Moves one load at a time from the incumbent's starts.
   const int parts = static_cast<int>(lp_.shiftable.size());
+  auto incumbent_pick = [&] {
+    std::vector<int> pick(parts);
+    for (int j = 0; j < parts; ++j)
+      pick[j] = incumbent_.starts[lp_.shiftable[j].load] - lp_.shiftable[j].first_start;
+    return pick;
+  };
   for (int pass = 0; pass < 3; ++pass) {
     bool improved = false;
     for (int i = 0; i < parts; ++i) {
-      node current = base;
-      for (int j = 0; j < parts; ++j) {
-        int k = incumbent_.starts[lp_.shiftable[j].load] - lp_.shiftable[j].first_start;
-        current.ranges[j] = {k, k};
-      }
+      auto pick = incumbent_pick();
+      node current = fixed_starts(base, pick);
       apply(current);
       ++nodes_;
       if (simplex_.solve({}) != lp::status::optimal)
         return;
       simplex_.duals();
       const auto& cols = lp_.shiftable[i].cols;
-      int now = current.ranges[i].first;
+      int now = pick[i];
       double now_rc = simplex_.reduced_cost(cols[now]);
       std::vector<std::pair<double, int>> moves;
-      for (int k = base.ranges[i].first; k <= base.ranges[i].second; ++k) {
+      for (int k = 0; k < static_cast<int>(cols.size()); ++k) {
+        if (k == now || base.off[part_offset_[i] + k])
+          continue;
         double gain = simplex_.reduced_cost(cols[k]) - now_rc;
-        if (k != now && gain < -tolerance(incumbent_cost_))
+        if (gain < -tolerance(incumbent_cost_))
           moves.emplace_back(gain, k);
       }
       std::sort(moves.begin(), moves.end());
       for (std::size_t e = 0; e < moves.size() && e < 4; ++e) {
-        node moved = current;
-        moved.ranges[i] = {moves[e].second, moves[e].second};
+        pick[i] = moves[e].second;
         double before = incumbent_cost_;
-        try_plan(moved);
+        try_plan(fixed_starts(base, pick));
         if (incumbent_cost_ < before - tolerance(before)) {
           improved = true;
           break;
@@ -274,15 +347,17 @@ search_outcome plan_search::run(const search_limits& limits,
 
   node root;
   root.modes.assign(lp_.horizon, 0);
-  for (const auto& part : lp_.shiftable) {
-    int lo = 0, hi = static_cast<int>(part.cols.size()) - 1;
-    if (ranges) {
-      const auto& r = (*ranges)[part.load];
-      lo = std::max(lo, r.first - part.first_start);
-      hi = std::min(hi, r.last - part.first_start);
+  root.off.assign(flat_col_.size(), 0);
+  for (std::size_t i = 0; i < lp_.shiftable.size(); ++i) {
+    const auto& part = lp_.shiftable[i];
+    bool any = false;
+    for (int f = part_offset_[i]; f < part_offset_[i + 1]; ++f) {
+      int start = part.first_start + (f - part_offset_[i]);
+      if (ranges && (start < (*ranges)[part.load].first || start > (*ranges)[part.load].last))
+        root.off[f] = 1;
+      any = any || !root.off[f];
     }
-    root.ranges.emplace_back(lo, hi);
-    if (lo > hi) {
+    if (!any) {
       out.result = search_outcome::verdict::infeasible;
       return out;
     }
@@ -293,6 +368,7 @@ search_outcome plan_search::run(const search_limits& limits,
   double closed_bound = inf; // lowest bound among nodes closed without a plan better than it
   bool complete = true;
   bool root_done = false;
+  bool heuristics_done = false;
   node current = root;
   bool have_current = true;
 
@@ -306,7 +382,7 @@ search_outcome plan_search::run(const search_limits& limits,
         closed_bound = std::min(closed_bound, current.bound);
         continue;
       }
-      if (current.basis && getenv("PLAN_RESTORE"))
+      if (current.basis)
         simplex_.restore(*current.basis);
       have_current = true;
     }
@@ -357,22 +433,6 @@ search_outcome plan_search::run(const search_limits& limits,
     }
 
     double bound = std::max(current.bound, simplex_.safe_bound());
-    static bool trace = getenv("PLAN_TRACE") != nullptr;
-    if (trace && (nodes_ < 5 || nodes_ % 200 == 0))
-      fprintf(stderr, "node %ld bound %.10g inc %.10g open %zu\n", nodes_, bound, incumbent_cost_,
-              open.size());
-    if (trace && nodes_ == 1 && problem_.battery) {
-      for (int t = 0; t < lp_.horizon; ++t)
-        if (lp_.mode_row[t] >= 0)
-          fprintf(stderr, " t=%d c=%.4f d=%.4f s=%.4f g=%.4f\n", t, simplex_.x(lp_.charge_col[t]),
-                  simplex_.x(lp_.discharge_col[t]), simplex_.x(lp_.soc_col[t]),
-                  simplex_.x(lp_.import_col[t]) - simplex_.x(lp_.export_col[t]));
-      for (auto& part : lp_.shiftable)
-        for (size_t k = 0; k < part.cols.size(); ++k)
-          if (simplex_.x(part.cols[k]) > 1e-9)
-            fprintf(stderr, " load %d start %zu x=%.4f\n", part.load, part.first_start + k,
-                    simplex_.x(part.cols[k]));
-    }
     if (have_incumbent_ && bound >= incumbent_cost_ - tolerance(incumbent_cost_)) {
       closed_bound = std::min(closed_bound, bound);
       have_current = false;
@@ -381,11 +441,38 @@ search_outcome plan_search::run(const search_limits& limits,
     branch_choice choice;
     if (integral(choice)) {
       offer(extract());
-      if (trace)
-        fprintf(stderr, "node %ld integral bound %.10g inc %.10g\n", nodes_, bound,
-                incumbent_cost_);
       closed_bound = std::min(closed_bound, bound);
       have_current = false;
+      continue;
+    }
+    read_reduced_costs();
+    auto snapshot = std::make_shared<lp::dual_simplex::snapshot>(simplex_.save());
+
+    if (!heuristics_done) {
+      // Round the first relaxation to a plan and improve it.
+      heuristics_done = true;
+      std::vector<int> pick(lp_.shiftable.size());
+      for (std::size_t i = 0; i < lp_.shiftable.size(); ++i) {
+        const auto& cols = lp_.shiftable[i].cols;
+        pick[i] = 0;
+        for (int k = 1; k < static_cast<int>(cols.size()); ++k)
+          if (simplex_.x(cols[k]) > simplex_.x(cols[pick[i]]))
+            pick[i] = k;
+      }
+      try_plan(fixed_starts(current, pick));
+      if (have_incumbent_)
+        local_search(current);
+      simplex_.restore(*snapshot);
+      current.bound = bound;
+      if (have_incumbent_ && bound >= incumbent_cost_ - tolerance(incumbent_cost_)) {
+        closed_bound = std::min(closed_bound, bound);
+        have_current = false;
+        continue;
+      }
+      if (fix_by_reduced_cost(current, bound))
+        continue; // solve this node again without what was excluded
+    } else if (fix_by_reduced_cost(current, bound)) {
+      current.bound = bound;
       continue;
     }
 
@@ -395,38 +482,14 @@ search_outcome plan_search::run(const search_limits& limits,
     right.basis.reset();
     bool left_first = true;
     if (choice.part >= 0) {
-      left.ranges[choice.part].second = choice.split;
-      right.ranges[choice.part].first = choice.split + 1;
+      for (int f = part_offset_[choice.part]; f < part_offset_[choice.part + 1]; ++f)
+        (f - part_offset_[choice.part] <= choice.split ? right : left).off[f] = 1;
       left_first = choice.left_first;
     } else {
       left.modes[choice.slot] = 1; // charge only
       right.modes[choice.slot] = 2;
       left_first = choice.charge_first;
     }
-    auto snapshot = std::make_shared<lp::dual_simplex::snapshot>(simplex_.save());
-
-    if (!have_incumbent_ && nodes_ == 1) {
-      // Round the root relaxation to a first plan and improve it.
-      node rounded = current;
-      for (std::size_t i = 0; i < lp_.shiftable.size(); ++i) {
-        const auto& cols = lp_.shiftable[i].cols;
-        int best = rounded.ranges[i].first;
-        for (int k = rounded.ranges[i].first; k <= rounded.ranges[i].second; ++k)
-          if (simplex_.x(cols[k]) > simplex_.x(cols[best]))
-            best = k;
-        rounded.ranges[i] = {best, best};
-      }
-      try_plan(rounded);
-      if (have_incumbent_)
-        local_search(current);
-      simplex_.restore(*snapshot);
-      if (have_incumbent_ && bound >= incumbent_cost_ - tolerance(incumbent_cost_)) {
-        closed_bound = std::min(closed_bound, bound);
-        have_current = false;
-        continue;
-      }
-    }
-
     node& first = left_first ? left : right;
     node& second = left_first ? right : left;
     second.basis = snapshot;

@@ -11,6 +11,11 @@
 //   a battery slot that both charges and discharges is split into its modes.
 // - Search order: dive into the child holding more of the fractional
 //   solution, then continue from the open node with the lowest bound.
+// - Reduced-cost fixing: with a node's row prices y held, forcing a start
+//   column from 0 to 1 raises the proven bound by exactly its reduced cost
+//   (see lp_simplex.hpp), so a start whose bound plus reduced cost reaches
+//   the incumbent is excluded from the node's subtree; a battery mode whose
+//   exclusion would cost more than the gap is fixed the same way.
 // - Incumbents: integral LP solutions, the rounded root solution, and a
 //   local search that moves one load at a time, trying only moves whose
 //   reduced cost says they may pay (a move's reduced cost is a proven lower
@@ -67,8 +72,8 @@ public:
 
 private:
   struct node {
-    std::vector<std::pair<int, int>> ranges; ///< per shiftable part: allowed start indices
-    std::vector<std::int8_t> modes;          ///< per slot: 0 free, 1 charge only, 2 discharge only
+    std::vector<std::uint8_t> off;  ///< per start column (flat index): excluded here
+    std::vector<std::int8_t> modes; ///< per slot: 0 free, 1 charge only, 2 discharge only
     double bound = -std::numeric_limits<double>::infinity();
     std::shared_ptr<lp::dual_simplex::snapshot> basis; ///< where to restart; null: as is
   };
@@ -82,20 +87,31 @@ private:
 
   void apply(const node& n);
   /// Whether the LP solution is a plan; if not, how to branch.
-  bool integral(branch_choice& choice);
+  bool integral(branch_choice& choice) const;
   plan_decisions extract() const;
   double tolerance(double cost) const;
+  /// Reduced costs of the start and battery columns under the prices of the
+  /// last safe_bound().
+  void read_reduced_costs();
+  /// Excludes from `n` what its bound plus a reduced cost proves useless.
+  /// Returns whether the current LP solution is affected.
+  bool fix_by_reduced_cost(node& n, double bound) const;
   /// Solves the LP of `n` and, if it yields a plan, offers it as incumbent.
   void try_plan(const node& n);
-  void local_search(node base);
+  void local_search(const node& base);
   void offer(const plan_decisions& d);
+  /// `base` allowing only start pick[i] (index within its part) per part.
+  node fixed_starts(const node& base, const std::vector<int>& pick) const;
 
   const plan_problem& problem_;
   plan_lp lp_;
   lp::dual_simplex simplex_;
   search_limits limits_;
-  std::vector<std::pair<int, int>> applied_ranges_;
+  std::vector<int> part_offset_; ///< flat index of part i's first start column
+  std::vector<int> flat_col_;    ///< LP column of each flat start column
+  std::vector<std::uint8_t> applied_off_;
   std::vector<std::int8_t> applied_modes_;
+  std::vector<double> start_rc_, charge_rc_, discharge_rc_;
   bool have_incumbent_ = false;
   double incumbent_cost_ = std::numeric_limits<double>::infinity();
   plan_decisions incumbent_;

@@ -1,8 +1,9 @@
 #include "tests/support/plan_checker.hpp"
 
 #include <cmath>
-#include <simdjson.h>
 #include <sstream>
+
+#include <simdjson.h>
 
 namespace hems::testing {
 
@@ -135,12 +136,10 @@ plan_check check_plan_json(const streams::plan_problem& p, std::string_view plan
       for (int t = 0; t < T; ++t) {
         double c = std::max(battery[t], 0.0), d = std::max(-battery[t], 0.0);
         if (c > b.max_charge_kw + tol || d > b.max_discharge_kw + tol)
-          bad("battery power " + str(battery[t]) + " kW out of range in slot " +
-              std::to_string(t));
+          bad("battery power " + str(battery[t]) + " kW out of range in slot " + std::to_string(t));
         soc += (c * b.charge_efficiency - d / b.discharge_efficiency) * h;
         if (soc < b.min_soc_kwh - tol || soc > b.capacity_kwh + tol)
-          bad("state of charge " + str(soc) + " kWh out of range after slot " +
-              std::to_string(t));
+          bad("state of charge " + str(soc) + " kWh out of range after slot " + std::to_string(t));
         grid[t] += battery[t];
       }
       if (soc < b.soc_kwh - tol)
@@ -153,7 +152,8 @@ plan_check check_plan_json(const streams::plan_problem& p, std::string_view plan
   }
 
   std::vector<double> import_kw;
-  bool has_import = read_array(root, "import_kw", import_kw) && static_cast<int>(import_kw.size()) == T;
+  bool has_import =
+      read_array(root, "import_kw", import_kw) && static_cast<int>(import_kw.size()) == T;
   if (!has_import)
     bad("import_kw missing or of the wrong length");
   double cost = 0;
@@ -162,8 +162,8 @@ plan_check check_plan_json(const streams::plan_problem& p, std::string_view plan
     if (p.max_import_kw && imp > *p.max_import_kw + tol)
       bad("import " + str(imp) + " kW above the cap in slot " + std::to_string(t));
     if (has_import && std::abs(import_kw[t] - imp) > tol)
-      bad("import_kw[" + std::to_string(t) + "] = " + str(import_kw[t]) + " but the decisions give " +
-          str(imp));
+      bad("import_kw[" + std::to_string(t) + "] = " + str(import_kw[t]) +
+          " but the decisions give " + str(imp));
     cost += (p.import_price[t] * imp - p.export_price[t] * exp) * h;
   }
   r.cost = cost;

@@ -12,15 +12,21 @@ namespace {
 class dice {
 public:
   explicit dice(std::uint64_t seed) : rng_(seed) {}
-  double real(double a, double b) { return a + (b - a) * static_cast<double>(rng_() >> 11) * 0x1p-53; }
-  int whole(int a, int b) { return a + static_cast<int>(rng_() % static_cast<std::uint64_t>(b - a + 1)); }
+  double real(double a, double b) {
+    return a + (b - a) * static_cast<double>(rng_() >> 11) * 0x1p-53;
+  }
+  int whole(int a, int b) {
+    return a + static_cast<int>(rng_() % static_cast<std::uint64_t>(b - a + 1));
+  }
   bool chance(double p) { return real(0, 1) < p; }
 
 private:
   std::mt19937_64 rng_;
 };
 
-double round_to(double v, double step) { return std::round(v / step) * step; }
+double round_to(double v, double step) {
+  return std::round(v / step) * step;
+}
 
 } // namespace
 
@@ -53,7 +59,8 @@ streams::plan_problem random_plan_problem(std::uint64_t seed, const problem_mix&
       price = hr < 7 ? night : (hr >= 17 && hr < 21 ? peak : day);
     else if (tariff == 2)
       price = 0.16 + 0.08 * std::exp(-std::pow(hr - 8, 2) / 4) +
-              0.12 * std::exp(-std::pow(hr - 19, 2) / 5) - 0.05 * std::exp(-std::pow(hr - 13, 2) / 6) +
+              0.12 * std::exp(-std::pow(hr - 19, 2) / 5) -
+              0.05 * std::exp(-std::pow(hr - 13, 2) / 6) +
               hourly[static_cast<int>(start_hour + t * h)] + d.real(-0.01, 0.01);
     p.import_price[t] = round_to(price, 0.0001);
   }
@@ -71,6 +78,14 @@ streams::plan_problem random_plan_problem(std::uint64_t seed, const problem_mix&
   if (d.chance(mix.p_export) || negative) {
     bool spot_based = tariff == 2 || negative;
     double feed_in = d.real(0.03, 0.12), fee = d.real(0.08, 0.2);
+    if (!mix.adversarial_export) {
+      // Export = spot price: negative only where the event made import cheap.
+      double cheapest_normal = 1;
+      for (int t = 0; t < T; ++t)
+        if (p.import_price[t] > 0.05)
+          cheapest_normal = std::min(cheapest_normal, p.import_price[t]);
+      fee = std::min(fee, std::max(0.0, cheapest_normal - 0.01));
+    }
     for (int t = 0; t < T; ++t) {
       double e = spot_based ? p.import_price[t] - fee : feed_in;
       p.export_price[t] = std::min(round_to(e, 0.0001), p.import_price[t]);
@@ -128,7 +143,8 @@ streams::plan_problem random_plan_problem(std::uint64_t seed, const problem_mix&
                               : d.real(1.0, 2.5);
       l.profile_kw.push_back(round_to(kw, 0.01));
     }
-    int slack = d.chance(0.2) ? d.whole(0, 2) : d.whole(0, std::max(0, std::min(T - len, slots(d.real(2, 14)))));
+    int slack = d.chance(0.2) ? d.whole(0, 2)
+                              : d.whole(0, std::max(0, std::min(T - len, slots(d.real(2, 14)))));
     int window = std::min(T, len + slack);
     l.earliest_start = d.whole(0, T - window);
     l.latest_finish = l.earliest_start + window;

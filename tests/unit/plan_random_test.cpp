@@ -36,7 +36,6 @@ void compare(const streams::plan_problem& p, std::uint64_t seed, tally& t,
   ++t.problems;
   auto cbc = solve_with_cbc(p, {.modes = modes});
   BOOST_REQUIRE_MESSAGE(cbc.optimal || cbc.infeasible, "CBC did not finish on seed " << seed);
-  auto problem_json = std::string(); // the engine is called through its JSON entry point below
   streams::plan_options options;
   options.explain = false;
   auto solved = streams::solve_plan(p, options);
@@ -46,8 +45,8 @@ void compare(const streams::plan_problem& p, std::uint64_t seed, tally& t,
                         "seed " << seed << ": CBC says infeasible, the engine does not");
     return;
   }
-  BOOST_REQUIRE_MESSAGE(solved.has_value(), "seed " << seed << ": engine failed: "
-                                                    << solved.error().detail);
+  BOOST_REQUIRE_MESSAGE(solved.has_value(),
+                        "seed " << seed << ": engine failed: " << solved.error().detail);
   t.cbc_ms += cbc.solve_ms;
   t.ours_ms += solved->solve_ms;
   auto check = check_plan_json(p, streams::plan_to_json(p, *solved));
@@ -62,8 +61,8 @@ void compare(const streams::plan_problem& p, std::uint64_t seed, tally& t,
 
 void report(const char* name, const tally& t) {
   std::cout << name << ": " << t.problems << " problems (" << t.infeasible
-            << " infeasible), worst relative cost difference " << t.worst_relative
-            << ", CBC " << t.cbc_ms << " ms, engine " << t.ours_ms << " ms\n";
+            << " infeasible), worst relative cost difference " << t.worst_relative << ", CBC "
+            << t.cbc_ms << " ms, engine " << t.ours_ms << " ms\n";
 }
 
 } // namespace
@@ -80,6 +79,7 @@ BOOST_AUTO_TEST_CASE(small_problems_match_cbc) {
     mix.max_shiftables = 3;
     mix.p_cap = 0.6;
     mix.p_negative = 0.25;
+    mix.adversarial_export = i % 2 == 0;
     compare(random_plan_problem(seed, mix), seed, t);
   }
   report("small", t);
@@ -108,6 +108,7 @@ BOOST_AUTO_TEST_CASE(exclusive_battery_modes_need_binaries_only_where_export_pay
     mix.max_shiftables = 2;
     mix.p_battery = 1;
     mix.p_negative = 0.5;
+    mix.adversarial_export = true;
     compare(random_plan_problem(seed, mix), seed, t, battery_modes::every_slot);
   }
   report("every-slot modes", t);
