@@ -222,6 +222,33 @@ bool basis_factor::factorize(const std::vector<sparse_column>& columns, int m) {
     u_start_.push_back(static_cast<int>(u_index_.size()));
   }
 
+  l_pivots_.clear();
+  for (int k = 0; k + 1 < static_cast<int>(l_start_.size()); ++k)
+    if (l_start_[k + 1] > l_start_[k])
+      l_pivots_.push_back(k);
+
+  if (static_cast<int>(pivot_row_.size()) == m) {
+    // U by columns: pivot k's column gathers the entries U rows hold in its
+    // basis position.
+    std::vector<int>& pivot_of = where; // reuse: basis position -> pivot
+    for (int k = 0; k < m; ++k)
+      pivot_of[pivot_pos_[k]] = k;
+    u_col_start_.assign(m + 1, 0);
+    for (int e : u_index_)
+      ++u_col_start_[pivot_of[e] + 1];
+    for (int k = 0; k < m; ++k)
+      u_col_start_[k + 1] += u_col_start_[k];
+    u_col_pivot_.resize(u_index_.size());
+    u_col_value_.resize(u_index_.size());
+    std::vector<int> fill(u_col_start_.begin(), u_col_start_.end() - 1);
+    for (int k = 0; k < m; ++k)
+      for (int e = u_start_[k]; e < u_start_[k + 1]; ++e) {
+        int slot = fill[pivot_of[u_index_[e]]]++;
+        u_col_pivot_[slot] = k;
+        u_col_value_[slot] = u_value_[e];
+      }
+  }
+
   if (static_cast<int>(pivot_row_.size()) < m) {
     for (int k = 0; k < m; ++k)
       if (!col_done_[k])
@@ -236,7 +263,7 @@ bool basis_factor::factorize(const std::vector<sparse_column>& columns, int m) {
 
 void basis_factor::ftran(std::vector<double>& work, std::vector<double>& scratch) const {
   const int m = m_;
-  for (int k = 0; k < m; ++k) {
+  for (int k : l_pivots_) {
     double v = work[pivot_row_[k]];
     if (v == 0)
       continue;
@@ -244,10 +271,15 @@ void basis_factor::ftran(std::vector<double>& work, std::vector<double>& scratch
       work[l_index_[e]] -= l_value_[e] * v;
   }
   for (int k = m - 1; k >= 0; --k) {
-    double s = work[pivot_row_[k]];
-    for (int e = u_start_[k]; e < u_start_[k + 1]; ++e)
-      s -= u_value_[e] * scratch[u_index_[e]];
-    scratch[pivot_pos_[k]] = s / pivot_value_[k];
+    double v = work[pivot_row_[k]];
+    if (v == 0) {
+      scratch[pivot_pos_[k]] = 0;
+      continue;
+    }
+    double z = v / pivot_value_[k];
+    scratch[pivot_pos_[k]] = z;
+    for (int e = u_col_start_[k]; e < u_col_start_[k + 1]; ++e)
+      work[pivot_row_[u_col_pivot_[e]]] -= u_col_value_[e] * z;
   }
   const int etas = static_cast<int>(eta_pos_.size());
   for (int e = 0; e < etas; ++e) {
@@ -279,7 +311,8 @@ void basis_factor::btran(std::vector<double>& work, std::vector<double>& scratch
     for (int e = u_start_[k]; e < u_start_[k + 1]; ++e)
       work[u_index_[e]] -= u_value_[e] * w;
   }
-  for (int k = m - 1; k >= 0; --k) {
+  for (auto it = l_pivots_.rbegin(); it != l_pivots_.rend(); ++it) {
+    int k = *it;
     double s = scratch[pivot_row_[k]];
     for (int e = l_start_[k]; e < l_start_[k + 1]; ++e)
       s -= l_value_[e] * scratch[l_index_[e]];

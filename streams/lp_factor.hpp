@@ -61,9 +61,17 @@ private:
   // row i -= multiplier * row pivot_row_[k].
   std::vector<int> l_start_, l_index_;
   std::vector<double> l_value_;
+  // The pivots with any L entries, in order: singleton pivots have none, and
+  // plan bases are mostly singletons.
+  std::vector<int> l_pivots_;
   // U: for pivot k, entries of the pivot row in later pivots' basis positions.
   std::vector<int> u_start_, u_index_;
   std::vector<double> u_value_;
+  // U by columns, for ftran: pivot k's column holds entries in the rows of
+  // earlier pivots: [u_col_start_[k], u_col_start_[k+1]) as (pivot, value).
+  // Back substitution then touches only the columns whose result is nonzero.
+  std::vector<int> u_col_start_, u_col_pivot_;
+  std::vector<double> u_col_value_;
   // Eta file: eta e pivots on basis position eta_pos_[e] with value
   // eta_pivot_[e] and off-pivot entries [eta_start_[e], eta_start_[e+1]).
   std::vector<int> eta_pos_, eta_start_{0}, eta_index_;

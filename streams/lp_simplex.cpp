@@ -95,7 +95,8 @@ void dual_simplex::add_column(int j, double scale, std::vector<double>& v) const
     v[model_.row_index[e]] += scale * model_.value[e];
 }
 
-void dual_simplex::set_basis(const std::vector<int>& basic_vars) {
+void dual_simplex::set_basis(const std::vector<int>& basic_vars,
+                             const std::vector<double>& weights) {
   std::fill(pos_.begin(), pos_.end(), -1);
   for (auto& s : state_)
     s = at_lower;
@@ -104,7 +105,10 @@ void dual_simplex::set_basis(const std::vector<int>& basic_vars) {
     pos_[head_[k]] = k;
     state_[head_[k]] = basic;
   }
-  std::fill(weight_.begin(), weight_.end(), 1.0);
+  if (weights.size() == weight_.size())
+    weight_ = weights;
+  else
+    std::fill(weight_.begin(), weight_.end(), 1.0);
   factor_ok_ = false;
   primal_dirty_ = duals_dirty_ = true;
 }

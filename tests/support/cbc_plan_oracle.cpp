@@ -138,7 +138,8 @@ cbc_outcome solve_with_cbc(const streams::plan_problem& p, const cbc_options& op
   // CBC 2.10's preprocessing cuts off the true optimum of some of these models
   // (seen on the negative_prices example: it proves -0.0789767 optimal where
   // -0.0789816 is feasible); without it CBC agrees with the reference.
-  Cbc_setParameter(model, "preprocess", "off");
+  if (!options.preprocess)
+    Cbc_setParameter(model, "preprocess", "off");
 
   auto t0 = std::chrono::steady_clock::now();
   Cbc_solve(model);

@@ -29,6 +29,9 @@ struct cbc_options {
   bool relax_starts = false; ///< shiftable start binaries continuous in [0, 1]
   battery_modes modes = battery_modes::where_export_price_negative;
   double time_limit_s = 300;
+  /// CBC's preprocessing, off by default: CBC 2.10 cuts off the true optimum
+  /// of some of these models with it (see the .cpp).
+  bool preprocess = false;
 };
 
 /// Solves the problem as a MILP with a binary per shiftable start.
