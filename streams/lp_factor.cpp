@@ -73,7 +73,8 @@ bool basis_factor::factorize(const std::vector<sparse_column>& columns, int m) {
     if (row_cols_[i].size() == 1)
       row_stack_.push_back(i);
 
-  std::vector<int> where(m, -1); // position of a row inside the column being updated
+  std::vector<int>& where = where_; // position of a row inside the column being updated
+  where.assign(m, -1);
   std::vector<double> u_row_values;
 
   for (int done = 0; done < m; ++done) {
@@ -108,8 +109,10 @@ bool basis_factor::factorize(const std::vector<sparse_column>& columns, int m) {
     // 3. Markowitz: the entry minimising (row count - 1) * (column count - 1)
     //    among those large enough within their column.
     if (c < 0) {
+      // Cost 1 (two entries in both row and column) is as good as it gets
+      // once singletons are gone; take the first such pivot.
       long best = std::numeric_limits<long>::max();
-      for (int k = 0; k < m && best > 0; ++k) {
+      for (int k = 0; k < m && best > 1; ++k) {
         if (col_done_[k] || col_rows_[k].empty())
           continue;
         long col_count = static_cast<long>(col_rows_[k].size()) - 1;

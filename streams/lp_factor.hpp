@@ -85,6 +85,7 @@ private:
   std::vector<std::vector<int>> row_cols_;
   std::vector<std::uint8_t> row_done_, col_done_;
   std::vector<int> col_stack_, row_stack_;
+  std::vector<int> where_;
 };
 
 } // namespace hems::streams::lp

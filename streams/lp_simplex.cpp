@@ -95,8 +95,7 @@ void dual_simplex::add_column(int j, double scale, std::vector<double>& v) const
     v[model_.row_index[e]] += scale * model_.value[e];
 }
 
-void dual_simplex::set_basis(const std::vector<int>& basic_vars,
-                             const std::vector<double>& weights) {
+void dual_simplex::set_basis(const std::vector<int>& basic_vars) {
   std::fill(pos_.begin(), pos_.end(), -1);
   for (auto& s : state_)
     s = at_lower;
@@ -105,10 +104,7 @@ void dual_simplex::set_basis(const std::vector<int>& basic_vars,
     pos_[head_[k]] = k;
     state_[head_[k]] = basic;
   }
-  if (weights.size() == weight_.size())
-    weight_ = weights;
-  else
-    std::fill(weight_.begin(), weight_.end(), 1.0);
+  std::fill(weight_.begin(), weight_.end(), 1.0);
   factor_ok_ = false;
   primal_dirty_ = duals_dirty_ = true;
 }

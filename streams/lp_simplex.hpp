@@ -48,9 +48,8 @@ public:
 
   /// Starts from the basis made of these variables, one per row: a structural
   /// column j, or n + i for row i's logical. Columns that would make the basis
-  /// singular are replaced by logicals. `weights` (per position, optional) are
-  /// the dual steepest-edge weights ||e_k^T B^-1||^2 if the caller knows them.
-  void set_basis(const std::vector<int>& basic, const std::vector<double>& weights = {});
+  /// singular are replaced by logicals.
+  void set_basis(const std::vector<int>& basic);
 
   void set_bounds(int j, double lo, double up);
   double lower(int j) const { return lo_[j]; }

@@ -165,10 +165,6 @@ plan_lp build_plan_lp(const plan_problem& p) {
       basis[lp.reserve_row[t]] = n + lp.reserve_row[t];
     }
   }
-  lp.crash_weights.assign(m.rows(), 1.0);
-  if (has_battery)
-    for (int t = 0; t < T; ++t)
-      lp.crash_weights[lp.soc_row[t]] = t + 1;
   return lp;
 }
 

@@ -64,9 +64,6 @@ struct plan_lp {
   /// each energy load starts in its cheapest slot and each cycle at its
   /// cheapest start by import price.
   std::vector<int> crash_basis;
-  /// Its dual steepest-edge weights: the state of charge carries over, so row
-  /// soc_t of the inverse holds t + 1 ones; the other rows are near units.
-  std::vector<double> crash_weights;
 };
 
 plan_lp build_plan_lp(const plan_problem& p);

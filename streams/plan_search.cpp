@@ -32,7 +32,7 @@ std::pair<double, double> net_out(double c, double d, const plan_battery& b) {
 
 plan_search::plan_search(const plan_problem& p)
     : problem_(p), lp_(build_plan_lp(p)), simplex_(lp_.model) {
-  simplex_.set_basis(lp_.crash_basis, lp_.crash_weights);
+  simplex_.set_basis(lp_.crash_basis);
   for (const auto& part : lp_.shiftable) {
     part_offset_.push_back(static_cast<int>(flat_col_.size()));
     flat_col_.insert(flat_col_.end(), part.cols.begin(), part.cols.end());
@@ -401,7 +401,7 @@ search_outcome plan_search::run(const search_limits& limits,
     auto st = simplex_.solve(lim);
     if (st == lp::status::failed) {
       // Start this node over from the first basis once.
-      simplex_.set_basis(lp_.crash_basis, lp_.crash_weights);
+      simplex_.set_basis(lp_.crash_basis);
       st = simplex_.solve(lim);
     }
     if (st == lp::status::infeasible) {

@@ -38,6 +38,7 @@ void compare(const streams::plan_problem& p, std::uint64_t seed, tally& t,
   BOOST_REQUIRE_MESSAGE(cbc.optimal || cbc.infeasible, "CBC did not finish on seed " << seed);
   streams::plan_options options;
   options.explain = false;
+  options.time_budget_ms = 30'000; // no hang on a pathological draw; it would fail "proven"
   auto solved = streams::solve_plan(p, options);
   if (cbc.infeasible) {
     ++t.infeasible;
