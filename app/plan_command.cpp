@@ -25,8 +25,7 @@ int print_error(std::ostream& out, std::string_view kind, std::string_view detai
 } // namespace
 
 int run_plan_command(int argc, char** argv, std::ostream& out, std::istream& in) {
-  streams::plan_options options;
-  options.time_budget_ms = default_budget_ms;
+  streams::plan_options options; // 10 s budget by default
   std::string file = "-";
   bool have_file = false;
   for (int i = 0; i < argc; ++i) {

@@ -14,8 +14,6 @@
 
 namespace hems {
 
-inline constexpr double default_budget_ms = 10'000;
-
 /// argv holds the arguments after the word `plan`.
 int run_plan_command(int argc, char** argv, std::ostream& out, std::istream& in);
 

@@ -11,6 +11,9 @@ namespace hems::streams {
 namespace {
 
 constexpr double cap_tol = 1e-9;
+// Differences below half a cent (or half a cent per kWh) are not worth a
+// resident's attention: they do not make a constraint "binding".
+constexpr double meaningful = 0.005;
 constexpr double inf = std::numeric_limits<double>::infinity();
 
 // "slot 88 (+22:00)": slots counted from the start of the plan.
@@ -81,11 +84,11 @@ load_explanation explain_shiftable(const context& c, int i, int start) {
     bool fits = false;
     double cost = try_start(s, fits);
     bool in_window = s >= l.earliest_start && s <= l.last_start();
-    if (in_window && !fits && cost < blocked_cost - eps) {
+    if (in_window && !fits && cost < blocked_cost - std::max(eps, meaningful)) {
       blocked = s;
       blocked_cost = cost;
     }
-    if (!in_window && fits && cost < outside_cost - eps) {
+    if (!in_window && fits && cost < outside_cost - std::max(eps, meaningful)) {
       outside = s;
       outside_cost = cost;
     }
@@ -175,17 +178,23 @@ load_explanation explain_energy(const context& c, int i, const std::vector<doubl
   }
   // The cap bound it if a cheaper slot of its window was left at the cap.
   int capped = -1;
+  double capped_price = highest_used - meaningful;
   for (int t = l.earliest_start; t < l.latest_finish; ++t)
     if (power[t] < l.max_kw - 1e-6 && without[t] + power[t] >= c.cap - 1e-6 &&
-        c.p.import_price[t] < highest_used - 1e-9)
+        c.p.import_price[t] < capped_price) {
       capped = t;
-  int outside = -1;
-  for (int t = 0; t < T; ++t)
-    if ((t < l.earliest_start || t >= l.latest_finish) && without[t] + l.max_kw <= c.cap &&
-        (without[t] < 0 ? c.p.export_price[t] : c.p.import_price[t]) < highest_used - 1e-9) {
-      outside = t;
-      break;
+      capped_price = c.p.import_price[t];
     }
+  int outside = -1;
+  double outside_price = highest_used - meaningful;
+  for (int t = 0; t < T; ++t) {
+    double there = without[t] < 0 ? c.p.export_price[t] : c.p.import_price[t];
+    if ((t < l.earliest_start || t >= l.latest_finish) && without[t] + l.max_kw <= c.cap &&
+        there < outside_price) {
+      outside = t;
+      outside_price = there;
+    }
+  }
 
   std::string head = total <= 0 ? std::string("Needs no energy")
                                 : cat("Draws ", num(l.energy_kwh, 2), " kWh in ", slots,
@@ -199,13 +208,13 @@ load_explanation explain_energy(const context& c, int i, const std::vector<doubl
   if (capped >= 0) {
     e.bound_by = "import_cap";
     e.text = cat(head, saving, ". It would draw more at ", when(c.p, capped),
-                 ", where energy is cheaper, but the import is at the cap of ", num(c.cap, 3),
-                 " kW there.");
+                 ", where energy costs ", money(capped_price),
+                 " per kWh, but the import is at the cap of ", num(c.cap, 3), " kW there.");
   } else if (outside >= 0 && total > 0) {
     e.bound_by = "window";
-    e.text =
-        cat(head, saving, ". Energy is cheaper at ", when(c.p, outside), ", outside its window (",
-            when(c.p, l.earliest_start), " to ", when(c.p, l.latest_finish), ").");
+    e.text = cat(head, saving, ". Energy is cheapest at ", when(c.p, outside), " (",
+                 money(outside_price), " per kWh), outside its window (",
+                 when(c.p, l.earliest_start), " to ", when(c.p, l.latest_finish), ").");
   } else if (total > 0 && surplus >= 0.5 * total) {
     e.bound_by = "solar";
     e.text = cat(head, ", mostly on solar surplus that would otherwise be exported", saving, ".");

@@ -6,6 +6,8 @@
 //   400  {"error":"invalid","detail":...,"field":...}   malformed problem
 //   422  {"error":"infeasible","detail":...}            no feasible plan
 //   500  {"error":"internal","detail":...}             a bug
+//
+// The default options stop the search after 10 s (see plan_options).
 
 #include <string>
 #include <string_view>

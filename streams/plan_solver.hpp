@@ -16,8 +16,11 @@ namespace hems::streams {
 struct plan_options {
   /// Stop searching after this long and return the best plan found so far
   /// (status feasible, with its bound and gap). A first plan is always
-  /// completed, even if that takes longer. None: search until proven.
-  std::optional<double> time_budget_ms;
+  /// completed, even if that takes longer. None: search until proven, which
+  /// for inputs with many negative-price slots can take minutes; the default
+  /// keeps a server's worker bounded while typical homes finish in
+  /// milliseconds.
+  std::optional<double> time_budget_ms = 10'000;
   /// Optimality tolerance: optimal means no plan is cheaper by more than
   /// max(absolute_gap, relative_gap * |cost|).
   double relative_gap = 1e-7;
