@@ -13,6 +13,7 @@
 #include "actors/fleet_directory.hpp"
 #include "adapters/zmq_pull_ingest.hpp"
 #include "api/live_routes.hpp"
+#include "api/plan_routes.hpp"
 #include "api/rest_server.hpp"
 #include "app/recovery.hpp"
 #include "storage/sample_writer.hpp"
@@ -81,9 +82,12 @@ result<std::unique_ptr<server>> server::start(const server_config& config) {
   auto services = std::make_shared<api::live_services>(
     api::live_services{*p->system, p->directory, *p->db, p->metrics,
                        [ready = &p->ready] { return ready->load(); }});
+  auto routes = api::live_routes(services);
+  for (auto& r : api::plan_routes())
+    routes.push_back(std::move(r));
   auto rest = api::rest_server::start(
     {.address = config.http_address, .port = config.http_port, .threads = config.http_threads},
-    api::live_routes(services), p->metrics);
+    std::move(routes), p->metrics);
   if (!rest)
     return std::unexpected(rest.error());
   p->rest = std::move(*rest);
