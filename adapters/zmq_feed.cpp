@@ -4,13 +4,16 @@ namespace hems::adapters {
 
 result<std::unique_ptr<feed_publisher>> feed_publisher::start(zmq::context_t& ctx,
                                                               feed_options options,
-                                                              metrics_registry& metrics) {
+                                                              metrics_registry& metrics,
+                                                              handshake_monitor* monitor) {
   try {
     zmq::socket_t socket{ctx, zmq::socket_type::xpub};
     socket.set(zmq::sockopt::sndhwm, options.send_hwm);
     socket.set(zmq::sockopt::linger, 0);
     if (options.curve)
       apply_curve(socket, *options.curve);
+    if (monitor)
+      monitor->watch(socket, "feed");
     socket.bind(options.endpoint);
     auto bound = socket.get(zmq::sockopt::last_endpoint);
     return std::unique_ptr<feed_publisher>{

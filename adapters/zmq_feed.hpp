@@ -21,6 +21,7 @@
 #include <zmq.hpp>
 
 #include "adapters/curve.hpp"
+#include "adapters/handshake_monitor.hpp"
 #include "adapters/wakeup_fd.hpp"
 #include "core/error.hpp"
 #include "core/metrics.hpp"
@@ -37,7 +38,8 @@ struct feed_options {
 class feed_publisher {
 public:
   static result<std::unique_ptr<feed_publisher>> start(zmq::context_t& ctx, feed_options options,
-                                                       metrics_registry& metrics);
+                                                       metrics_registry& metrics,
+                                                       handshake_monitor* monitor = nullptr);
   ~feed_publisher();
 
   /// True when some subscriber listens: publishers skip encoding otherwise.

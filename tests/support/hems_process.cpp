@@ -51,6 +51,7 @@ hems_process::hems_process(std::filesystem::path data_dir, std::vector<std::stri
   std::filesystem::remove(ports_file_);
   std::vector<std::string> args{binary(),      "serve",        "--data",
                                 data_dir_.string(), "--telemetry", "tcp://127.0.0.1:*",
+                                "--hub",       "tcp://127.0.0.1:*", "--feed", "tcp://127.0.0.1:*",
                                 "--http",      "127.0.0.1:0",  "--ports-file",
                                 ports_file_.string()};
   args.insert(args.end(), extra_args.begin(), extra_args.end());
@@ -80,6 +81,8 @@ hems_process::hems_process(std::filesystem::path data_dir, std::vector<std::stri
   if (!up)
     throw std::runtime_error("hems serve did not start");
   telemetry_ = json_field(text, "telemetry");
+  hub_ = json_field(text, "hub");
+  feed_ = json_field(text, "feed");
   http_port_ = static_cast<std::uint16_t>(std::stoi(json_field(text, "http")));
 }
 

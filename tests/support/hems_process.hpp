@@ -26,6 +26,8 @@ public:
 
   std::uint16_t http_port() const { return http_port_; }
   const std::string& telemetry_endpoint() const { return telemetry_; }
+  const std::string& hub_endpoint() const { return hub_; }
+  const std::string& feed_endpoint() const { return feed_; }
   pid_t pid() const { return pid_; }
 
   /// Sends a signal and waits for the process to end; returns its exit status.
@@ -42,6 +44,8 @@ private:
   pid_t pid_ = -1;
   std::uint16_t http_port_ = 0;
   std::string telemetry_;
+  std::string hub_;
+  std::string feed_;
 };
 
 } // namespace hems::test
