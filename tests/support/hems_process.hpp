@@ -49,3 +49,14 @@ private:
 };
 
 } // namespace hems::test
+
+namespace hems::test {
+
+/// A TCP port on 127.0.0.1 that was free a moment ago (for a server that
+/// must come back on the same port after a restart).
+std::uint16_t free_tcp_port();
+
+/// A line of the server's /proc status (VmRSS, VmHWM) in KiB, or -1.
+long process_status_kib(pid_t pid, const std::string& field);
+
+} // namespace hems::test

@@ -161,3 +161,32 @@ BOOST_AUTO_TEST_CASE(commands_end_expired_or_without_a_hub) {
   }
   BOOST_TEST(!t.next_due(hubs).has_value());
 }
+
+#include "adapters/hub_client.hpp"
+
+BOOST_AUTO_TEST_CASE(the_hub_client_resends_overdue_batches_even_with_a_full_window) {
+  zmq::context_t ctx{1};
+  manual_clock time{1'000'000};
+  hub_client_options o;
+  o.endpoint = "inproc://nobody-listens"; // messages queue; no ack ever comes
+  o.hub = "hub";
+  o.homes = {"h"};
+  o.window = 4;
+  o.ack_timeout_ms = 1000;
+  hub_client c{ctx, o, time, 42};
+  for (int i = 0; i < 10; ++i)
+    c.send("[]", 0);
+  auto obey = [](const command& cmd) { return hub_command_ack{cmd.id, command_status::done, ""}; };
+  c.flush();
+  BOOST_TEST(c.in_flight() == 4u);
+  c.flush();
+  BOOST_TEST(c.in_flight() == 4u); // the window holds
+  time.advance(1001);              // every ack overdue
+  c.flush();
+  BOOST_TEST(c.in_flight() == 0u); // all four wait for their backoff (100..200 ms)
+  time.advance(200);
+  c.poll(std::chrono::milliseconds(0), obey);
+  BOOST_TEST(c.in_flight() == 4u);
+  BOOST_TEST(c.stats().resends == 4u); // the overdue ones first, not new ones
+  BOOST_TEST(c.unacknowledged() == 10u);
+}
