@@ -61,11 +61,12 @@ void hub_client::flush() {
   for (auto& [number, b] : batches_)
     if (b.in_flight && now - b.resend_at > options_.ack_timeout_ms)
       schedule_resend(b, now);
-  // Then the oldest waiting batches go out, as far as the window allows.
+  // Then the oldest waiting batches go out, in order, as far as the window
+  // allows; a batch backing off holds the newer ones back too.
   for (auto& [number, b] : batches_) {
-    if (in_flight_ >= options_.window)
+    if (in_flight_ >= options_.window || b.resend_at > now)
       break;
-    if (b.in_flight || b.resend_at > now)
+    if (b.in_flight)
       continue;
     if (!socket_.send(zmq::buffer(b.message), zmq::send_flags::dontwait))
       break; // the socket's queue is full: later
