@@ -1,4 +1,5 @@
 #include "adapters/handshake_monitor.hpp"
+#include "adapters/interruptible_poll.hpp"
 
 #include <cstring>
 
@@ -42,7 +43,7 @@ void handshake_monitor::run() {
   for (auto& w : watched_)
     items.push_back({w.monitor.handle(), 0, ZMQ_POLLIN, 0});
   while (!stopping_) {
-    zmq::poll(items.data(), items.size(), std::chrono::milliseconds(100));
+    interruptible_poll(items.data(), items.size(), std::chrono::milliseconds(100));
     for (std::size_t i = 0; i < items.size(); ++i) {
       if (!(items[i].revents & ZMQ_POLLIN))
         continue;

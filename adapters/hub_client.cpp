@@ -1,4 +1,5 @@
 #include "adapters/hub_client.hpp"
+#include "adapters/interruptible_poll.hpp"
 
 namespace hems::adapters {
 
@@ -90,7 +91,7 @@ void hub_client::on_readable(const command_handler& handler) {
 void hub_client::poll(std::chrono::milliseconds wait, const command_handler& handler) {
   flush();
   zmq::pollitem_t item{socket_.handle(), 0, ZMQ_POLLIN, 0};
-  zmq::poll(&item, 1, wait);
+  interruptible_poll(&item, 1, wait);
   if (item.revents & ZMQ_POLLIN)
     on_readable(handler);
   flush();

@@ -1,4 +1,5 @@
 #include "adapters/hub_link.hpp"
+#include "adapters/interruptible_poll.hpp"
 
 namespace hems::adapters {
 
@@ -98,7 +99,7 @@ void hub_link::run() {
     // While a batch waits for room, the socket is not read: backpressure.
     zmq::pollitem_t items[] = {{nullptr, wakeup_.fd(), ZMQ_POLLIN, 0},
                                {socket_.handle(), 0, ZMQ_POLLIN, 0}};
-    zmq::poll(items, parked_ ? 1 : 2, wait);
+    interruptible_poll(items, parked_ ? 1 : 2, wait);
     if (items[0].revents & ZMQ_POLLIN)
       wakeup_.drain();
     finish_completions();

@@ -1,4 +1,5 @@
 #include "adapters/zmq_feed.hpp"
+#include "adapters/interruptible_poll.hpp"
 
 namespace hems::adapters {
 
@@ -69,7 +70,7 @@ void feed_publisher::run() {
   while (!stopping_) {
     zmq::pollitem_t items[] = {{socket_.handle(), 0, ZMQ_POLLIN, 0},
                                {nullptr, wakeup_.fd(), ZMQ_POLLIN, 0}};
-    zmq::poll(items, 2, std::chrono::milliseconds(200));
+    interruptible_poll(items, 2, std::chrono::milliseconds(200));
     if (items[0].revents & ZMQ_POLLIN) {
       // Subscription changes: 1 = subscribe, 0 = unsubscribe, then the prefix.
       zmq::message_t msg;

@@ -281,3 +281,29 @@ BOOST_AUTO_TEST_CASE(beyond_loopback_the_links_refuse_to_start_without_curve) {
   BOOST_CHECK_THROW((hems_process{dir.path() / "data", {"--hub", "tcp://0.0.0.0:*"}}),
                     std::runtime_error);
 }
+
+BOOST_AUTO_TEST_CASE(simulated_devices_obey_commands_over_the_hub_link) {
+  temp_dir dir;
+  hems_process server{dir.path() / "data"};
+  child_process simulator{{hems_process::binary(), "simulate", "--homes", "1",
+                           "--devices-per-home", "10", "--rate", "5", "--duration", "120",
+                           "--endpoint", server.hub_endpoint()}};
+  auto router_power = [&]() -> double {
+    auto r = http_get(server.http_port(), "/devices?home=h-0001");
+    if (r.status != 200)
+      return -1;
+    simdjson::dom::parser p;
+    for (auto d : p.parse(r.body)["devices"].get_array())
+      if (std::string_view{d["id"].get_string().value()} == "router")
+        return d["power_w"].get_double().value();
+    return -1;
+  };
+  BOOST_REQUIRE(eventually([&] { return router_power() > 0; }, 60s));
+  auto sent = http_request(server.http_port(), "POST", "/commands",
+                           R"({"home":"h-0001","device":"router","action":"off","reason":"test"})");
+  BOOST_REQUIRE_EQUAL(sent.status, 202);
+  BOOST_REQUIRE(eventually([&] { return router_power() == 0.0; }, 60s));
+  auto list = http_get(server.http_port(), "/commands?home=h-0001");
+  BOOST_TEST(list.body.find("\"status\":\"done\"") != std::string::npos);
+  BOOST_TEST(metric(server.http_port(), "hems_hubs") == 1);
+}

@@ -139,3 +139,32 @@ long process_status_kib(pid_t pid, const std::string& field) {
 }
 
 } // namespace hems::test
+
+namespace hems::test {
+
+child_process::child_process(std::vector<std::string> args) {
+  pid_ = ::fork();
+  if (pid_ == 0) {
+    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+    std::vector<char*> argv;
+    for (auto& a : args)
+      argv.push_back(a.data());
+    argv.push_back(nullptr);
+    ::execv(argv[0], argv.data());
+    std::_Exit(127);
+  }
+}
+
+child_process::~child_process() { stop(); }
+
+int child_process::stop(int signal) {
+  if (pid_ <= 0)
+    return -1;
+  ::kill(pid_, signal);
+  int status = 0;
+  ::waitpid(pid_, &status, 0);
+  pid_ = -1;
+  return status;
+}
+
+} // namespace hems::test

@@ -60,3 +60,23 @@ std::uint16_t free_tcp_port();
 long process_status_kib(pid_t pid, const std::string& field);
 
 } // namespace hems::test
+
+namespace hems::test {
+
+/// Another program (e.g. `hems simulate`) running beside the test; killed
+/// when the test ends or crashes.
+class child_process {
+public:
+  explicit child_process(std::vector<std::string> args);
+  ~child_process();
+  child_process(const child_process&) = delete;
+  child_process& operator=(const child_process&) = delete;
+  /// Sends `signal` and waits; returns the exit status.
+  int stop(int signal = 15);
+  pid_t pid() const { return pid_; }
+
+private:
+  pid_t pid_ = -1;
+};
+
+} // namespace hems::test
