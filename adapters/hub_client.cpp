@@ -75,6 +75,7 @@ void hub_client::flush() {
       ++stats_.resends;
     b.in_flight = true;
     b.resend_at = now; // from now on: when it was sent
+    b.sent_at = std::chrono::steady_clock::now();
     ++in_flight_;
   }
 }
@@ -109,12 +110,13 @@ void hub_client::handle(const server_message& m, const command_handler& handler)
       return; // a late duplicate ack
     if (it->second.in_flight)
       --in_flight_;
+    acknowledged_.push_back({ack->batch, std::chrono::duration_cast<std::chrono::microseconds>(
+                                           std::chrono::steady_clock::now() - it->second.sent_at)});
     batches_.erase(it);
     ++stats_.batches_acked;
     stats_.samples_accepted += ack->accepted - ack->duplicates;
     stats_.samples_duplicate += ack->duplicates;
     stats_.samples_rejected += ack->rejected.size();
-    acknowledged_.push_back(ack->batch);
     return;
   }
   if (auto* error = std::get_if<server_error>(&m)) {
@@ -160,8 +162,8 @@ void hub_client::handle(const server_message& m, const command_handler& handler)
   socket_.send(zmq::buffer(encode_command_ack(ack)), zmq::send_flags::dontwait);
 }
 
-std::vector<std::uint64_t> hub_client::take_acknowledged() {
-  std::vector<std::uint64_t> out;
+std::vector<hub_client::acknowledged_batch> hub_client::take_acknowledged() {
+  std::vector<acknowledged_batch> out;
   out.swap(acknowledged_);
   return out;
 }

@@ -70,8 +70,12 @@ public:
   bool welcomed() const { return welcomed_; }
   const hub_client_stats& stats() const { return stats_; }
   zmq::socket_t& socket() { return socket_; }
-  /// The numbers of batches acknowledged since the last call.
-  std::vector<std::uint64_t> take_acknowledged();
+  struct acknowledged_batch {
+    std::uint64_t number = 0;
+    std::chrono::microseconds latency{0}; ///< from its last (re)send to its ack
+  };
+  /// The batches acknowledged since the last call.
+  std::vector<acknowledged_batch> take_acknowledged();
 
 private:
   struct batch {
@@ -80,6 +84,7 @@ private:
     bool in_flight = false;
     millis resend_at = 0;
     millis backoff_ms = 0;
+    std::chrono::steady_clock::time_point sent_at;
   };
   void say_hello();
   void handle(const server_message& m, const command_handler& handler);
@@ -96,7 +101,7 @@ private:
   bool welcomed_ = false;
   millis hello_at_ = 0;
   hub_client_stats stats_;
-  std::vector<std::uint64_t> acknowledged_;
+  std::vector<acknowledged_batch> acknowledged_;
   /// Answers to recent commands: a resent command is answered, not redone.
   std::unordered_map<std::string, hub_command_ack> answered_;
   std::deque<std::string> answered_order_;
