@@ -45,6 +45,15 @@ public:
   result<void> put_setting(std::string_view k, std::string_view v) override {
     return inner_->put_setting(k, v);
   }
+  result<std::optional<std::string>> get_record(collection c, std::string_view k) override {
+    return inner_->get_record(c, k);
+  }
+  result<void> put_record(collection c, std::string_view k, std::string_view v) override {
+    return inner_->put_record(c, k, v);
+  }
+  result<record_page> scan_records(collection c, const record_query& q) override {
+    return inner_->scan_records(c, q);
+  }
 
 private:
   std::unique_ptr<store> inner_;
