@@ -13,7 +13,9 @@
 #include "actors/fleet_directory.hpp"
 #include "adapters/zmq_pull_ingest.hpp"
 #include "api/live_routes.hpp"
+#include "api/rest_api.hpp"
 #include "api/rest_server.hpp"
+#include "app/admin_token.hpp"
 #include "app/recovery.hpp"
 #include "storage/sample_writer.hpp"
 
@@ -32,6 +34,8 @@ struct server::parts {
   std::unique_ptr<adapters::telemetry_metrics> telemetry_metrics;
   std::unique_ptr<adapters::pull_ingest> ingest;
   std::atomic<bool> ready{false};
+  std::unique_ptr<api::rest_api> api;
+  std::optional<std::filesystem::path> admin_token_file;
   std::unique_ptr<api::rest_server> rest;
   bool stopped = false;
 };
@@ -81,9 +85,22 @@ result<std::unique_ptr<server>> server::start(const server_config& config) {
   auto services = std::make_shared<api::live_services>(
     api::live_services{*p->system, p->directory, *p->db, p->metrics,
                        [ready = &p->ready] { return ready->load(); }});
-  auto rest = api::rest_server::start(
-    {.address = config.http_address, .port = config.http_port, .threads = config.http_threads},
-    api::live_routes(services), p->metrics);
+  p->api = std::make_unique<api::rest_api>(*p->db, *p->time, p->metrics, services,
+                                           api::rest_api_options{config.per_token_limit});
+  auto admin = ensure_admin_token(p->api->tokens(), p->api->audit(), config.data_dir,
+                                  config.reissue_admin_token);
+  if (!admin)
+    return std::unexpected(admin.error());
+  p->admin_token_file = *admin;
+  auto rest = api::rest_server::start({.address = config.http_address,
+                                       .port = config.http_port,
+                                       .threads = config.http_threads,
+                                       .max_body_bytes = config.max_body_bytes,
+                                       .tls = config.tls,
+                                       .header_timeout = config.header_timeout,
+                                       .body_timeout = config.body_timeout,
+                                       .keepalive_timeout = config.keepalive_timeout},
+                                      p->api->routes(), p->metrics);
   if (!rest)
     return std::unexpected(rest.error());
   p->rest = std::move(*rest);
@@ -110,5 +127,8 @@ void server::stop() {
 const std::string& server::telemetry_endpoint() const { return parts_->ingest->endpoint(); }
 std::uint16_t server::http_port() const { return parts_->rest->port(); }
 metrics_registry& server::metrics() { return parts_->metrics; }
+const std::optional<std::filesystem::path>& server::admin_token_file() const {
+  return parts_->admin_token_file;
+}
 
 } // namespace hems::app
