@@ -5,6 +5,8 @@
 #include <strings.h>
 
 #include <pistache/endpoint.h>
+
+#include "api/tls_handshake.hpp"
 #include <pistache/router.h>
 
 namespace hems::api {
@@ -178,15 +180,18 @@ result<std::unique_ptr<rest_server>> rest_server::start(const rest_options& opti
     constexpr std::size_t header_allowance = 16 << 10;
     auto opts = Http::Endpoint::options()
                   .threads(options.threads)
-                  .flags(Tcp::Options::ReuseAddr)
+                  .flags(Tcp::Options::ReuseAddr | Tcp::Options::NoDelay)
                   .maxRequestSize(options.max_body_bytes + header_allowance)
                   .headerTimeout(options.header_timeout)
                   .bodyTimeout(options.body_timeout)
                   .keepaliveTimeout(options.keepalive_timeout);
     p->endpoint->init(opts);
     // After init(), which resets the listener's TLS setting.
-    if (options.tls)
+    if (options.tls) {
       p->endpoint->useSSL(options.tls->certificate, options.tls->private_key);
+      if (!tls_handshakes_deferred()) // links the deferral in (see tls_handshake.hpp)
+        return fail(errc::internal, "TLS handshakes would block the accept thread");
+    }
     p->endpoint->setHandler(p->router.handler());
     p->endpoint->serveThreaded();
     return std::unique_ptr<rest_server>{new rest_server{std::move(p)}};
