@@ -239,7 +239,8 @@ http_reply guarded_call(guard_state& g, const route& r, const http_request& orig
 } // namespace
 
 std::vector<route> guard_routes(std::vector<route> routes, guard_services services) {
-  auto state = std::make_shared<guard_state>(guard_state{services, guard_metrics{services.metrics}});
+  auto state =
+    std::make_shared<guard_state>(guard_state{services, guard_metrics{services.metrics}});
   for (auto& r : routes) {
     auto inner = std::make_shared<route>(r);
     r.handler = [state, inner](const http_request& req) {

@@ -224,7 +224,8 @@ BOOST_AUTO_TEST_CASE(tls_end_to_end_and_silent_clients_block_nobody) {
   temp_dir dir;
   auto cert = make_test_certificate(dir.path());
   hems_process hems{dir.path() / "data",
-                    {"--tls-cert", cert.certificate.string(), "--tls-key", cert.private_key.string()}};
+                    {"--tls-cert", cert.certificate.string(), "--tls-key",
+                     cert.private_key.string()}};
   checked_client c{hems}; // fetched /openapi.json over TLS, verifying the certificate
   auto tokens = c.admin("GET", "/tokens");
   BOOST_TEST(tokens.status == 200);
