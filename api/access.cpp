@@ -8,6 +8,11 @@ access needs(security::permission p, std::vector<home_source> homes) {
   return access{.open = false, .permission = p, .homes = std::move(homes)};
 }
 
+access read_only(access a) {
+  a.read_only = true;
+  return a;
+}
+
 home_source home_query(std::string name) {
   return {home_source::kind::query, std::move(name), {}};
 }

@@ -48,12 +48,17 @@ struct access {
   bool open = false; ///< no token needed (health, readiness, the API description)
   security::permission permission = security::permission::tokens_manage;
   std::vector<home_source> homes;
+  /// A POST that changes nothing (a dry run): kept out of the audit log.
+  bool read_only = false;
 };
 
 /// No token needed.
 access open_access();
 /// A token whose role holds `p`, and whose scope covers every home named by `homes`.
 access needs(security::permission p, std::vector<home_source> homes = {});
+
+/// The same, for a POST that changes nothing (POST /plan, a dry run).
+access read_only(access a);
 
 home_source home_query(std::string name = "home");
 home_source home_filter(std::string name = "home");

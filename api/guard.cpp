@@ -211,7 +211,8 @@ http_reply guarded_call(guard_state& g, const route& r, const http_request& orig
                                std::to_string(std::max<millis>(1, (*wait + 999) / 1000)));
     return reply;
   }
-  bool changes_state = original.method != "GET" && original.method != "HEAD";
+  bool changes_state =
+    original.method != "GET" && original.method != "HEAD" && !r.access.read_only;
   std::vector<std::string> touched;
   auto finish = [&](http_reply reply, const http_request& req) {
     if (changes_state)

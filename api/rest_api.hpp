@@ -8,6 +8,7 @@
 #include <memory>
 #include <vector>
 
+#include "api/command_routes.hpp"
 #include "api/http.hpp"
 #include "api/live_routes.hpp"
 #include "core/clock.hpp"
@@ -26,7 +27,8 @@ struct rest_api_options {
 class rest_api {
 public:
   rest_api(storage::store& db, const clock& time, metrics_registry& metrics,
-           std::shared_ptr<live_services> live, rest_api_options options);
+           std::shared_ptr<live_services> live, std::shared_ptr<command_services> commands,
+           rest_api_options options);
 
   /// Every route of the API, guarded.
   std::vector<route> routes();
@@ -39,6 +41,7 @@ public:
 private:
   metrics_registry& metrics_;
   std::shared_ptr<live_services> live_;
+  std::shared_ptr<command_services> commands_;
   security::token_registry tokens_;
   security::rate_limiter limiter_;
   security::audit_log audit_;

@@ -23,9 +23,10 @@ struct serve_config : server_config {
 };
 
 constexpr const char* usage =
-  "usage: hems serve [--data DIR] [--telemetry tcp://HOST:PORT] [--http HOST:PORT]\n"
-  "                  [--http-threads N] [--actor-threads N] [--offline-after SECONDS]\n"
-  "                  [--ports-file FILE]\n"
+  "usage: hems serve [--data DIR] [--http HOST:PORT] [--telemetry tcp://HOST:PORT]\n"
+  "                  [--hub tcp://HOST:PORT] [--feed tcp://HOST:PORT] [--hub-durability fsync|buffered]\n"
+  "                  [--curve-key FILE.key --curve-clients DIR] [--http-threads N]\n"
+  "                  [--actor-threads N] [--offline-after SECONDS] [--ports-file FILE]\n"
   "                  [--tls-cert PEM --tls-key PEM] [--insecure-http]\n"
   "                  [--rate-limit PER_SECOND] [--rate-burst N] [--max-body BYTES]\n"
   "                  [--header-timeout S] [--body-timeout S] [--keepalive-timeout S]\n"
@@ -36,7 +37,8 @@ constexpr const char* usage =
 
 result<serve_config> parse_config(int argc, char** argv) {
   auto opts = cli_options::parse(std::vector<std::string>(argv, argv + argc),
-                                 {"data", "telemetry", "http", "http-threads", "actor-threads",
+                                 {"data", "telemetry", "hub", "feed", "hub-durability", "curve-key",
+                                  "curve-clients", "http", "http-threads", "actor-threads",
                                   "offline-after", "ports-file", "tls-cert", "tls-key",
                                   "rate-limit", "rate-burst", "max-body", "header-timeout",
                                   "body-timeout", "keepalive-timeout"},
@@ -48,6 +50,14 @@ result<serve_config> parse_config(int argc, char** argv) {
   serve_config c;
   c.data_dir = opts->get_or("data", c.data_dir);
   c.telemetry = opts->get_or("telemetry", c.telemetry);
+  c.hub = opts->get_or("hub", c.hub);
+  c.feed = opts->get_or("feed", c.feed);
+  auto durability = opts->get_or("hub-durability", "fsync");
+  if (durability != "fsync" && durability != "buffered")
+    return fail(errc::invalid_input, "--hub-durability: expected fsync or buffered");
+  c.hub_fsync = durability == "fsync";
+  c.curve_key = opts->get("curve-key");
+  c.curve_clients = opts->get("curve-clients");
   if (auto http = opts->get("http")) {
     auto colon = http->rfind(':');
     if (colon == std::string::npos)
@@ -92,8 +102,15 @@ result<serve_config> parse_config(int argc, char** argv) {
     return fail(errc::invalid_input, "--tls-cert and --tls-key go together");
   if (cert)
     c.tls = api::tls_files{*cert, *key};
-  if (auto ok = adapters::require_loopback("--telemetry", c.telemetry); !ok)
-    return std::unexpected(ok.error());
+  // Beyond loopback, the ZeroMQ links need CURVE (keys and an allow-list).
+  if (!c.curve_key || !c.curve_clients)
+    for (auto [name, endpoint] : {std::pair{"--telemetry", c.telemetry}, {"--hub", c.hub},
+                                  {"--feed", c.feed}})
+      if (!adapters::is_loopback_endpoint(endpoint))
+        return fail(errc::invalid_input,
+                    std::string{name} + " " + endpoint +
+                      " is not a loopback address: beyond loopback the ZeroMQ links require "
+                      "CURVE (--curve-key and --curve-clients; see `hems keys`)");
   if (auto ok = adapters::require_tls_beyond_loopback("--http", c.http_address, c.tls.has_value(),
                                                       opts->has("insecure-http"));
       !ok)
@@ -101,9 +118,13 @@ result<serve_config> parse_config(int argc, char** argv) {
   return c;
 }
 
-void write_ports_file(const std::string& path, const std::string& telemetry, std::uint16_t http) {
+void write_ports_file(const std::string& path, server& s) {
   json_writer w;
-  w.begin_object().field("telemetry", telemetry).field("http", static_cast<unsigned>(http));
+  w.begin_object()
+    .field("telemetry", s.telemetry_endpoint())
+    .field("hub", s.hub_endpoint())
+    .field("feed", s.feed_endpoint())
+    .field("http", static_cast<unsigned>(s.http_port()));
   w.end_object();
   std::string tmp = path + ".tmp";
   std::ofstream{tmp} << w.str() << '\n';
@@ -140,9 +161,14 @@ int run_serve_command(int argc, char** argv) {
   auto token_file = std::filesystem::path{config->data_dir} / admin_token_file_name;
   std::cout << "hems serve: data in " << config->data_dir << "\n"
             << "  telemetry (PUSH to)  " << (*srv)->telemetry_endpoint() << "\n"
+            << "  hub link (DEALER to) " << (*srv)->hub_endpoint() << "\n"
+            << "  feed (SUB to)        " << (*srv)->feed_endpoint() << "\n"
             << "  REST API             " << http_url << "/devices?home=...  " << http_url
             << "/usage?home=...\n"
-            << "  metrics              " << http_url << "/metrics\n";
+            << "  metrics              " << http_url << "/metrics\n"
+            << (config->curve_key
+                  ? "  ZeroMQ links: CURVE, clients allowed from " + *config->curve_clients + "\n"
+                  : std::string{"  ZeroMQ links: loopback only (no CURVE keys configured)\n"});
   if ((*srv)->admin_token_file())
     std::cout << "  admin token          written to " << token_file.string()
               << " (mode 0600; keep it secret)\n";
@@ -156,7 +182,7 @@ int run_serve_command(int argc, char** argv) {
             << "/tokens'\n"
             << std::flush;
   if (config->ports_file)
-    write_ports_file(*config->ports_file, (*srv)->telemetry_endpoint(), (*srv)->http_port());
+    write_ports_file(*config->ports_file, **srv);
 
   int signal = 0;
   sigwait(&stop_signals, &signal);

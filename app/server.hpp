@@ -17,7 +17,15 @@ namespace hems::app {
 
 struct server_config {
   std::string data_dir = "./data";
-  std::string telemetry = "tcp://127.0.0.1:5555";
+  std::string telemetry = "tcp://127.0.0.1:5555"; ///< PULL, fire-and-forget
+  std::string hub = "tcp://127.0.0.1:5557";       ///< ROUTER, the hub link
+  std::string feed = "tcp://127.0.0.1:5556";      ///< PUB, the integrator feed
+  /// Acknowledged hub batches are fsynced (group commit) unless set false.
+  bool hub_fsync = true;
+  /// CURVE: the server's secret key file (NAME.key, NAME.pub beside it) and
+  /// the directory of allowed client public keys. Both or neither.
+  std::optional<std::string> curve_key;
+  std::optional<std::string> curve_clients;
   std::string http_address = "127.0.0.1";
   std::uint16_t http_port = 8080; ///< 0 picks a free port
   int http_threads = 2;
@@ -42,6 +50,8 @@ public:
   void stop();
 
   const std::string& telemetry_endpoint() const;
+  const std::string& hub_endpoint() const;
+  const std::string& feed_endpoint() const;
   std::uint16_t http_port() const;
   metrics_registry& metrics();
   /// The admin token file written at this start, if one was.

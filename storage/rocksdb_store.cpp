@@ -3,6 +3,7 @@
 //   devices   device_key -> device_record (latest state of each device)
 //   samples   sample_key -> sample value (every accepted sample)
 //   settings  name -> value
+//   commands  command_key -> command record (every command and its outcome)
 //   tokens    token id -> token record (security/token_record)
 //   audit     time + sequence -> audit entry (security/audit_log)
 // rocksdb::Status never leaves this file: to_error() turns it into hems::error.
@@ -13,6 +14,8 @@
 #include <rocksdb/slice_transform.h>
 #include <rocksdb/table.h>
 #include <rocksdb/write_batch.h>
+
+#include <limits>
 
 #include "storage/store.hpp"
 
@@ -37,17 +40,20 @@ error to_error(const rocksdb::Status& s, std::string_view what) {
   return error{code, std::string{what} + ": " + s.ToString()};
 }
 
+constexpr millis max_key_time = std::numeric_limits<millis>::max();
+
 enum cf_index : std::size_t {
   cf_default,
   cf_devices,
   cf_samples,
   cf_settings,
+  cf_commands,
   cf_tokens,
   cf_audit,
   cf_count
 };
-constexpr const char* cf_names[cf_count] = {"default",  "devices", "samples",
-                                            "settings", "tokens",  "audit"};
+constexpr const char* cf_names[cf_count] = {"default",  "devices", "samples", "settings",
+                                            "commands", "tokens",  "audit"};
 
 cf_index cf_of(collection c) {
   switch (c) {
@@ -148,6 +154,37 @@ public:
     if (!it->status().ok())
       return std::unexpected(to_error(it->status(), "read samples"));
     return page;
+  }
+
+  result<void> put_command(const command_record& r) override {
+    auto s = db_->Put({}, cfs_[cf_commands], command_key(r.cmd), encode_command_record(r));
+    if (!s.ok())
+      return std::unexpected(to_error(s, "put command"));
+    return {};
+  }
+
+  result<std::vector<command_record>> list_commands(std::string_view home, std::size_t limit,
+                                                    std::optional<millis> before) override {
+    std::vector<command_record> out;
+    std::string prefix{home};
+    prefix.push_back('\0');
+    std::string start = prefix;
+    append_big_endian(start, static_cast<std::uint64_t>(before.value_or(max_key_time)));
+    std::unique_ptr<rocksdb::Iterator> it{db_->NewIterator({}, cfs_[cf_commands])};
+    for (it->SeekForPrev(start); it->Valid() && out.size() < limit; it->Prev()) {
+      auto key = it->key().ToStringView();
+      if (!key.starts_with(prefix))
+        break;
+      if (key.size() >= start.size() && key.substr(0, start.size()) == start)
+        continue; // issued exactly at `before`: not earlier
+      auto r = decode_command_record(it->value().ToStringView());
+      if (!r)
+        return std::unexpected(r.error());
+      out.push_back(std::move(*r));
+    }
+    if (!it->status().ok())
+      return std::unexpected(to_error(it->status(), "list commands"));
+    return out;
   }
 
   result<std::optional<std::string>> get_setting(std::string_view key) override {

@@ -78,6 +78,13 @@ public:
   virtual result<std::vector<device_record>> load_devices() = 0;
   virtual result<sample_page> read_samples(const sample_query& q) = 0;
 
+  /// Stores a command with its current outcome (replacing an earlier state).
+  virtual result<void> put_command(const command_record& r) = 0;
+  /// A home's commands, newest first; `before`: only those issued earlier.
+  virtual result<std::vector<command_record>> list_commands(std::string_view home,
+                                                            std::size_t limit,
+                                                            std::optional<millis> before) = 0;
+
   /// Small named values (server settings, secrets' hashes, counters).
   virtual result<std::optional<std::string>> get_setting(std::string_view key) = 0;
   virtual result<void> put_setting(std::string_view key, std::string_view value) = 0;

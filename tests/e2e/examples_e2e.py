@@ -13,7 +13,8 @@ hems, cpp_example, py_example = sys.argv[1:4]
 with tempfile.TemporaryDirectory() as tmp:
     ports = os.path.join(tmp, "ports.json")
     server = subprocess.Popen([hems, "serve", "--data", os.path.join(tmp, "data"),
-                               "--telemetry", "tcp://127.0.0.1:*", "--http", "127.0.0.1:0",
+                               "--telemetry", "tcp://127.0.0.1:*", "--hub", "tcp://127.0.0.1:*",
+                               "--feed", "tcp://127.0.0.1:*", "--http", "127.0.0.1:0",
                                "--ports-file", ports], stdout=subprocess.DEVNULL)
     try:
         deadline = time.time() + 30

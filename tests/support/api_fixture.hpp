@@ -31,8 +31,11 @@ struct api_fixture {
     context->metrics = std::make_shared<actors::live_metrics>(metrics);
     std::vector<actors::recovered_device> devices;
     auto batch = db->new_batch();
+    // heat-pump: the device of the documented POST /commands example.
     for (auto [home, device] : {std::pair{own_home, "own-fridge"},
-                                {other_home, "other-secret-device"}}) {
+                                {other_home, "other-secret-device"},
+                                {own_home, "heat-pump"},
+                                {other_home, "heat-pump"}}) {
       sample s;
       s.home = home;
       s.device = device;
@@ -55,7 +58,14 @@ struct api_fixture {
                               actors::live_context_ptr{context});
     auto live = std::make_shared<api::live_services>(
       api::live_services{*system, directory, *db, metrics, [] { return true; }});
-    api = std::make_unique<api::rest_api>(*db, *time, metrics, live,
+    auto commands = std::make_shared<api::command_services>(api::command_services{
+      *db, *time, [this](command c) { sent_commands.push_back(std::move(c)); },
+      [live](const std::string& home, const std::string& device) {
+        auto view = api::ask_home_view(*live, home);
+        return view && std::any_of(view->devices.begin(), view->devices.end(),
+                                   [&](const auto& d) { return d.status.device == device; });
+      }});
+    api = std::make_unique<api::rest_api>(*db, *time, metrics, live, commands,
                                           api::rest_api_options{limit});
     admin = issue(security::role::admin, {}).text;
   }
@@ -96,6 +106,7 @@ struct api_fixture {
   std::unique_ptr<api::rest_api> api;
   std::vector<api::route> routes;
   std::string admin; ///< an admin token's text
+  std::vector<command> sent_commands; ///< what POST /commands handed to the hub link
 };
 
 inline api::http_request make_request(const std::string& method, const std::string& path,

@@ -191,3 +191,34 @@ BOOST_AUTO_TEST_CASE(record_scans_are_ordered_bounded_and_paged) {
   BOOST_TEST(all->records.size() == 5u);
   BOOST_TEST(db->scan_records(collection::tokens, {})->records.empty());
 }
+
+BOOST_AUTO_TEST_CASE(commands_round_trip_and_list_newest_first) {
+  test::temp_dir dir;
+  auto db = open(dir);
+  for (int i = 0; i < 5; ++i) {
+    command_record r;
+    r.cmd.id = "c-" + std::to_string(i);
+    r.cmd.home = i == 4 ? "other" : "h";
+    r.cmd.device = "lamp";
+    r.cmd.action = command_action::set;
+    r.cmd.params["setpoint_c"] = 18.5 + i;
+    r.cmd.reason = "because";
+    r.cmd.issued_ms = 1795740000000 + i;
+    r.cmd.expires_ms = 1795740060000;
+    r.status = i == 0 ? command_status::expired : command_status::pending;
+    r.attempts = static_cast<std::uint32_t>(i);
+    BOOST_REQUIRE(db->put_command(r).has_value());
+    BOOST_TEST((*decode_command_record(encode_command_record(r)) == r));
+  }
+  auto all = db->list_commands("h", 10, {});
+  BOOST_REQUIRE(all.has_value());
+  BOOST_REQUIRE_EQUAL(all->size(), 4u);
+  BOOST_TEST(all->front().cmd.id == "c-3");
+  BOOST_TEST(all->back().cmd.id == "c-0");
+  BOOST_TEST((all->back().status == command_status::expired));
+  auto page = db->list_commands("h", 2, 1795740000002);
+  BOOST_REQUIRE_EQUAL(page->size(), 2u);
+  BOOST_TEST(page->front().cmd.id == "c-1");
+  BOOST_TEST(db->list_commands("nobody", 10, {})->empty());
+  BOOST_TEST(!decode_command_record("\x01\x02").has_value());
+}
