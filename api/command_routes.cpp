@@ -171,9 +171,12 @@ std::string command_json(const command_record& r) {
 }
 
 std::vector<route> command_routes(std::shared_ptr<command_services> s) {
+  using security::permission;
   return {
-    {"POST", "/commands", [s](const http_request& req) { return post_command(*s, req); }},
-    {"GET", "/commands", [s](const http_request& req) { return get_commands(*s, req); }},
+    {"POST", "/commands", needs(permission::devices_control, {home_in_body("/home")}),
+     [s](const http_request& req) { return post_command(*s, req); }},
+    {"GET", "/commands", needs(permission::history_read, {home_query()}),
+     [s](const http_request& req) { return get_commands(*s, req); }},
   };
 }
 

@@ -135,24 +135,30 @@ http_reply get_usage(live_services& s, const http_request& req) {
 } // namespace
 
 std::vector<route> live_routes(services_ptr s) {
+  using security::permission;
+  // GET /usage serves live usage and stored history alike under live:read;
+  // the role table grants history:read with it (tests/unit/security_test).
   return {
-    {"GET", "/healthz", [](const http_request&) { return json_reply(200, R"({"status":"ok"})"); }},
-    {"GET", "/readyz",
+    {"GET", "/healthz", open_access(),
+     [](const http_request&) { return json_reply(200, R"({"status":"ok"})"); }},
+    {"GET", "/readyz", open_access(),
      [s](const http_request&) {
        return s->ready() ? json_reply(200, R"({"status":"ready"})")
                          : error_reply(503, "unavailable", "hems is starting or stopping");
      }},
-    {"GET", "/metrics",
+    {"GET", "/metrics", needs(permission::metrics_read),
      [s](const http_request&) {
        http_reply r;
        r.content_type = "text/plain; version=0.0.4";
        r.body = s->metrics.render();
        return r;
      }},
-    {"GET", "/openapi.json",
+    {"GET", "/openapi.json", open_access(),
      [](const http_request&) { return json_reply(200, std::string{openapi_json()}); }},
-    {"GET", "/devices", [s](const http_request& req) { return get_devices(*s, req); }},
-    {"GET", "/usage", [s](const http_request& req) { return get_usage(*s, req); }},
+    {"GET", "/devices", needs(permission::live_read, {home_query()}),
+     [s](const http_request& req) { return get_devices(*s, req); }},
+    {"GET", "/usage", needs(permission::live_read, {home_query()}),
+     [s](const http_request& req) { return get_usage(*s, req); }},
   };
 }
 

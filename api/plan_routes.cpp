@@ -37,6 +37,9 @@ http_reply post_plan(const http_request& req) {
 
 } // namespace
 
-std::vector<route> plan_routes() { return {{"POST", "/plan", post_plan}}; }
+std::vector<route> plan_routes() {
+  // A dry run touches no home and changes nothing: not audited.
+  return {{"POST", "/plan", read_only(needs(security::permission::plans_run)), post_plan}};
+}
 
 } // namespace hems::api

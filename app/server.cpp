@@ -23,7 +23,9 @@
 #include "api/command_routes.hpp"
 #include "api/live_routes.hpp"
 #include "api/plan_routes.hpp"
+#include "api/rest_api.hpp"
 #include "api/rest_server.hpp"
+#include "app/admin_token.hpp"
 #include "app/recovery.hpp"
 #include "core/sample_json.hpp"
 #include "storage/sample_writer.hpp"
@@ -47,6 +49,8 @@ struct server::parts {
   std::unique_ptr<adapters::pull_ingest> ingest;
   std::unique_ptr<adapters::hub_link> hubs;
   std::atomic<bool> ready{false};
+  std::unique_ptr<api::rest_api> api;
+  std::optional<std::filesystem::path> admin_token_file;
   std::unique_ptr<api::rest_server> rest;
   bool stopped = false;
 };
@@ -181,22 +185,29 @@ result<void> start_rest(parts& p, const server_config& config) {
   auto live = std::make_shared<api::live_services>(
     api::live_services{*p.system, p.directory, *p.db, p.metrics,
                        [ready = &p.ready] { return ready->load(); }});
-  auto routes = api::live_routes(live);
-  auto add = [&routes](std::vector<api::route> more) {
-    for (auto& r : more)
-      routes.push_back(std::move(r));
-  };
-  add(api::plan_routes());
-  add(api::command_routes(std::make_shared<api::command_services>(api::command_services{
+  auto commands = std::make_shared<api::command_services>(api::command_services{
     *p.db, *p.time, [hubs = p.hubs.get()](command c) { hubs->send_command(std::move(c)); },
     [live](const std::string& home, const std::string& device) {
       auto view = api::ask_home_view(*live, home);
       return view && std::any_of(view->devices.begin(), view->devices.end(),
                                  [&](const auto& d) { return d.status.device == device; });
-    }})));
-  auto rest = api::rest_server::start(
-    {.address = config.http_address, .port = config.http_port, .threads = config.http_threads},
-    std::move(routes), p.metrics);
+    }});
+  p.api = std::make_unique<api::rest_api>(*p.db, *p.time, p.metrics, live, commands,
+                                          api::rest_api_options{config.per_token_limit});
+  auto admin = ensure_admin_token(p.api->tokens(), p.api->audit(), config.data_dir,
+                                  config.reissue_admin_token);
+  if (!admin)
+    return std::unexpected(admin.error());
+  p.admin_token_file = *admin;
+  auto rest = api::rest_server::start({.address = config.http_address,
+                                       .port = config.http_port,
+                                       .threads = config.http_threads,
+                                       .max_body_bytes = config.max_body_bytes,
+                                       .tls = config.tls,
+                                       .header_timeout = config.header_timeout,
+                                       .body_timeout = config.body_timeout,
+                                       .keepalive_timeout = config.keepalive_timeout},
+                                      p.api->routes(), p.metrics);
   if (!rest)
     return std::unexpected(rest.error());
   p.rest = std::move(*rest);
@@ -251,5 +262,8 @@ const std::string& server::hub_endpoint() const { return parts_->hubs->endpoint(
 const std::string& server::feed_endpoint() const { return parts_->feed->endpoint(); }
 std::uint16_t server::http_port() const { return parts_->rest->port(); }
 metrics_registry& server::metrics() { return parts_->metrics; }
+const std::optional<std::filesystem::path>& server::admin_token_file() const {
+  return parts_->admin_token_file;
+}
 
 } // namespace hems::app

@@ -3,12 +3,15 @@
 // the actors, the write path, the telemetry socket and the REST API, and
 // stops them in the reverse order. `hems serve` and the benchmarks use it.
 
+#include <filesystem>
 #include <memory>
 #include <optional>
 #include <string>
 
+#include "api/rest_server.hpp"
 #include "core/error.hpp"
 #include "core/metrics.hpp"
+#include "security/rate_limiter.hpp"
 
 namespace hems::app {
 
@@ -28,6 +31,14 @@ struct server_config {
   int http_threads = 2;
   std::size_t actor_threads = 0; ///< 0: one per core
   std::int64_t offline_after_ms = 5 * 60 * 1000;
+  // REST security and limits (docs/SECURITY.md)
+  std::optional<api::tls_files> tls = std::nullopt; ///< HTTPS only, when set
+  security::rate_limit per_token_limit = {};
+  std::size_t max_body_bytes = 64 << 10;
+  std::chrono::milliseconds header_timeout{std::chrono::seconds(10)};
+  std::chrono::milliseconds body_timeout{std::chrono::seconds(10)};
+  std::chrono::milliseconds keepalive_timeout{std::chrono::seconds(60)};
+  bool reissue_admin_token = false; ///< write a new admin.token even if an admin token exists
 };
 
 class server {
@@ -43,6 +54,8 @@ public:
   const std::string& feed_endpoint() const;
   std::uint16_t http_port() const;
   metrics_registry& metrics();
+  /// The admin token file written at this start, if one was.
+  const std::optional<std::filesystem::path>& admin_token_file() const;
 
   struct parts;
 

@@ -4,6 +4,8 @@
 //   samples   sample_key -> sample value (every accepted sample)
 //   settings  name -> value
 //   commands  command_key -> command record (every command and its outcome)
+//   tokens    token id -> token record (security/token_record)
+//   audit     time + sequence -> audit entry (security/audit_log)
 // rocksdb::Status never leaves this file: to_error() turns it into hems::error.
 
 #include <rocksdb/db.h>
@@ -40,8 +42,28 @@ error to_error(const rocksdb::Status& s, std::string_view what) {
 
 constexpr millis max_key_time = std::numeric_limits<millis>::max();
 
-enum cf_index : std::size_t { cf_default, cf_devices, cf_samples, cf_settings, cf_commands, cf_count };
-constexpr const char* cf_names[cf_count] = {"default", "devices", "samples", "settings", "commands"};
+enum cf_index : std::size_t {
+  cf_default,
+  cf_devices,
+  cf_samples,
+  cf_settings,
+  cf_commands,
+  cf_tokens,
+  cf_audit,
+  cf_count
+};
+constexpr const char* cf_names[cf_count] = {"default",  "devices", "samples", "settings",
+                                            "commands", "tokens",  "audit"};
+
+cf_index cf_of(collection c) {
+  switch (c) {
+    case collection::tokens:
+      return cf_tokens;
+    case collection::audit:
+      return cf_audit;
+  }
+  return cf_default;
+}
 
 class rocksdb_batch final : public write_batch {
 public:
@@ -182,6 +204,44 @@ public:
     if (!s.ok())
       return std::unexpected(to_error(s, "put setting"));
     return {};
+  }
+
+  result<std::optional<std::string>> get_record(collection c, std::string_view key) override {
+    std::string value;
+    auto s = db_->Get({}, cfs_[cf_of(c)], key, &value);
+    if (s.IsNotFound())
+      return std::optional<std::string>{};
+    if (!s.ok())
+      return std::unexpected(to_error(s, "get record"));
+    return std::optional<std::string>{std::move(value)};
+  }
+
+  result<void> put_record(collection c, std::string_view key, std::string_view value) override {
+    rocksdb::WriteOptions opts;
+    opts.sync = true;
+    auto s = db_->Put(opts, cfs_[cf_of(c)], key, value);
+    if (!s.ok())
+      return std::unexpected(to_error(s, "put record"));
+    return {};
+  }
+
+  result<record_page> scan_records(collection c, const record_query& q) override {
+    record_page page;
+    rocksdb::Slice upper{q.end};
+    rocksdb::ReadOptions opts;
+    if (!q.end.empty())
+      opts.iterate_upper_bound = &upper;
+    std::unique_ptr<rocksdb::Iterator> it{db_->NewIterator(opts, cfs_[cf_of(c)])};
+    for (it->Seek(q.start); it->Valid(); it->Next()) {
+      if (page.records.size() == q.limit) {
+        page.more = true;
+        break;
+      }
+      page.records.emplace_back(it->key().ToString(), it->value().ToString());
+    }
+    if (!it->status().ok())
+      return std::unexpected(to_error(it->status(), "scan records"));
+    return page;
   }
 
 private:

@@ -46,6 +46,27 @@ struct sample_page {
   bool more = false; ///< another page follows
 };
 
+/// Small keyed collections kept beside the telemetry, each in its own column
+/// family. Values are opaque bytes: the module that owns a collection encodes
+/// them (security/ for tokens and the audit log).
+enum class collection : std::uint8_t {
+  tokens, ///< token id -> token record (hashes only, never secrets)
+  audit,  ///< big-endian time + sequence -> audit entry
+};
+
+/// Records with start <= key < end (no upper bound when end is empty), in key
+/// order, at most `limit` of them.
+struct record_query {
+  std::string start;
+  std::string end;
+  std::size_t limit = 1000;
+};
+
+struct record_page {
+  std::vector<std::pair<std::string, std::string>> records; ///< key, value
+  bool more = false; ///< another record follows in the range
+};
+
 class store {
 public:
   virtual ~store() = default;
@@ -67,6 +88,12 @@ public:
   /// Small named values (server settings, secrets' hashes, counters).
   virtual result<std::optional<std::string>> get_setting(std::string_view key) = 0;
   virtual result<void> put_setting(std::string_view key, std::string_view value) = 0;
+
+  /// Keyed collections (see `collection`). Writes are fsynced: they are rare
+  /// and each one is a decision (a token issued, an entry of the audit log).
+  virtual result<std::optional<std::string>> get_record(collection c, std::string_view key) = 0;
+  virtual result<void> put_record(collection c, std::string_view key, std::string_view value) = 0;
+  virtual result<record_page> scan_records(collection c, const record_query& q) = 0;
 };
 
 struct rocksdb_options {

@@ -33,6 +33,17 @@ public:
   result<void> put_setting(std::string_view k, std::string_view v) override {
     return inner_->put_setting(k, v);
   }
+  result<std::optional<std::string>> get_record(storage::collection c,
+                                                std::string_view k) override {
+    return inner_->get_record(c, k);
+  }
+  result<void> put_record(storage::collection c, std::string_view k, std::string_view v) override {
+    return inner_->put_record(c, k, v);
+  }
+  result<storage::record_page> scan_records(storage::collection c,
+                                            const storage::record_query& q) override {
+    return inner_->scan_records(c, q);
+  }
 
 private:
   std::unique_ptr<storage::store> inner_;

@@ -1,5 +1,7 @@
 #include "tests/support/hems_process.hpp"
 
+#include "tests/support/http_client.hpp"
+
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
@@ -91,6 +93,14 @@ hems_process::hems_process(std::filesystem::path data_dir, std::vector<std::stri
   hub_ = json_field(text, "hub");
   feed_ = json_field(text, "feed");
   http_port_ = static_cast<std::uint16_t>(std::stoi(json_field(text, "http")));
+  // Written before the server listens, so it is there by now.
+  std::ifstream token_file{data_dir_ / "admin.token"};
+  std::getline(token_file, admin_token_);
+  server_credentials credentials{admin_token_, ""};
+  for (std::size_t i = 0; i + 1 < extra_args.size(); ++i)
+    if (extra_args[i] == "--tls-cert")
+      credentials.tls_ca_file = extra_args[i + 1]; // the tests' certificates are self-signed
+  remember_server(http_port_, credentials);
 }
 
 hems_process::~hems_process() {
@@ -106,6 +116,7 @@ int hems_process::stop(int signal) {
   ::waitpid(pid_, &status, 0);
   pid_ = -1;
   std::filesystem::remove(ports_file_);
+  forget_server(http_port_);
   return status;
 }
 

@@ -1,7 +1,10 @@
 #pragma once
 // Runs the real `hems serve` binary for end-to-end tests: a temporary data
 // directory, loopback ports picked by the server itself (read back from its
-// --ports-file), and kill() for crash tests.
+// --ports-file), and kill() for crash tests. It reads the admin token the
+// server wrote to <data>/admin.token and registers it with the HTTP client
+// (with the certificate as CA when the server serves TLS), so plain
+// http_get(hems.http_port(), ...) calls are authenticated.
 
 #include <sys/types.h>
 
@@ -25,6 +28,8 @@ public:
   ~hems_process();
 
   std::uint16_t http_port() const { return http_port_; }
+  /// The first admin token (the contents of <data>/admin.token).
+  const std::string& admin_token() const { return admin_token_; }
   const std::string& telemetry_endpoint() const { return telemetry_; }
   const std::string& hub_endpoint() const { return hub_; }
   const std::string& feed_endpoint() const { return feed_; }
@@ -44,6 +49,7 @@ private:
   pid_t pid_ = -1;
   std::uint16_t http_port_ = 0;
   std::string telemetry_;
+  std::string admin_token_;
   std::string hub_;
   std::string feed_;
 };

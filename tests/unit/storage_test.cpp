@@ -157,6 +157,41 @@ BOOST_AUTO_TEST_CASE(an_unusable_directory_is_an_error_not_a_crash) {
   BOOST_TEST((s.error().code == errc::io_error));
 }
 
+BOOST_AUTO_TEST_CASE(collections_keep_their_records_apart_and_survive_a_reopen) {
+  test::temp_dir dir;
+  {
+    auto db = open(dir);
+    BOOST_REQUIRE(db->put_record(collection::tokens, "t1", "token one").has_value());
+    BOOST_REQUIRE(db->put_record(collection::audit, "t1", "audit one").has_value());
+    BOOST_TEST(**db->get_record(collection::tokens, "t1") == "token one");
+    BOOST_TEST(!db->get_record(collection::tokens, "t2")->has_value());
+  }
+  auto db = open(dir);
+  BOOST_TEST(**db->get_record(collection::tokens, "t1") == "token one");
+  BOOST_TEST(**db->get_record(collection::audit, "t1") == "audit one");
+  BOOST_TEST(!db->get_setting("t1")->has_value());
+}
+
+BOOST_AUTO_TEST_CASE(record_scans_are_ordered_bounded_and_paged) {
+  test::temp_dir dir;
+  auto db = open(dir);
+  for (auto key : {"b", "d", "a", "c", "e"})
+    BOOST_REQUIRE(db->put_record(collection::audit, key, std::string{"v"} + key).has_value());
+  auto page = db->scan_records(collection::audit, {.start = "b", .end = "e", .limit = 2});
+  BOOST_REQUIRE(page.has_value());
+  BOOST_REQUIRE_EQUAL(page->records.size(), 2u);
+  BOOST_TEST(page->records[0].first == "b");
+  BOOST_TEST(page->records[1].second == "vc");
+  BOOST_TEST(page->more);
+  auto rest = db->scan_records(collection::audit, {.start = "c\x01", .end = "e", .limit = 2});
+  BOOST_REQUIRE_EQUAL(rest->records.size(), 1u);
+  BOOST_TEST(rest->records[0].first == "d");
+  BOOST_TEST(!rest->more);
+  auto all = db->scan_records(collection::audit, {.start = "", .end = "", .limit = 100});
+  BOOST_TEST(all->records.size() == 5u);
+  BOOST_TEST(db->scan_records(collection::tokens, {})->records.empty());
+}
+
 BOOST_AUTO_TEST_CASE(commands_round_trip_and_list_newest_first) {
   test::temp_dir dir;
   auto db = open(dir);
