@@ -8,11 +8,13 @@ home_view make_home_view(const std::string& home, const std::vector<device_statu
                          const live_settings& settings) {
   home_view view;
   view.home = home;
-  view.found = !devices.empty();
   view.as_of_ms = settings.time->now_ms();
   std::optional<double> meter;
   view.devices.reserve(devices.size());
   for (const auto& status : devices) {
+    // A device spawned for a sample it has not applied yet has nothing to show.
+    if (!status.memo.last)
+      continue;
     home_view::device d;
     d.status = status;
     d.online = status.memo.last && view.as_of_ms - status.last_seen_ms <= settings.offline_after_ms;
@@ -28,6 +30,7 @@ home_view make_home_view(const std::string& home, const std::vector<device_statu
     }
     view.devices.push_back(std::move(d));
   }
+  view.found = !view.devices.empty();
   std::sort(view.devices.begin(), view.devices.end(),
             [](const auto& a, const auto& b) { return a.status.device < b.status.device; });
   view.total_power_w = meter.value_or(view.tracked_power_w);

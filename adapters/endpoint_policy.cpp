@@ -23,4 +23,14 @@ result<void> require_loopback(std::string_view what, std::string_view endpoint) 
                 "on loopback only");
 }
 
+result<void> require_tls_beyond_loopback(std::string_view what, std::string_view address, bool tls,
+                                         bool insecure_http_allowed) {
+  if (tls || insecure_http_allowed || is_loopback_endpoint(address))
+    return {};
+  return fail(errc::invalid_input,
+              std::string{what} + " " + std::string{address} +
+                " is not a loopback address: beyond loopback the REST API needs TLS "
+                "(--tls-cert and --tls-key), or --insecure-http when a TLS proxy fronts it");
+}
+
 } // namespace hems::adapters

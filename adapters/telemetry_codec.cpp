@@ -338,10 +338,12 @@ public:
           break;
         }
     }
-    if (failure_)
+    if (failure_) {
       out.rejected.push_back({index, failure_->reason, std::move(failure_->detail)});
-    else
+    } else {
       out.samples.push_back(std::move(sample_));
+      out.indexes.push_back(index);
+    }
   }
 
 private:

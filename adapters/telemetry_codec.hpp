@@ -61,9 +61,11 @@ struct sample_rejection {
 
 struct decoded_samples {
   std::vector<sample> samples;
+  std::vector<std::uint32_t> indexes; ///< each accepted sample's position in the frame
   std::vector<sample_rejection> rejected;
   void clear() {
     samples.clear();
+    indexes.clear();
     rejected.clear();
   }
 };

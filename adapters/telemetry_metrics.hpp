@@ -15,6 +15,7 @@ public:
 
   void count(frame_error e) { frames_rejected_[static_cast<std::size_t>(e)]->inc(); }
   void count(const decoded_samples& d);
+  void count(sample_error e) { samples_rejected_[static_cast<std::size_t>(e)]->inc(); }
 
   counter& frames;
 

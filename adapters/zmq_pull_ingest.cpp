@@ -5,13 +5,18 @@ namespace hems::adapters {
 result<std::unique_ptr<pull_ingest>> pull_ingest::start(zmq::context_t& ctx,
                                                         pull_ingest_options opts,
                                                         const clock& time,
-                                                        telemetry_metrics& metrics, sink_fn sink) {
+                                                        telemetry_metrics& metrics, sink_fn sink,
+                                                        handshake_monitor* monitor) {
   try {
     zmq::socket_t socket{ctx, zmq::socket_type::pull};
     socket.set(zmq::sockopt::rcvhwm, opts.receive_hwm);
     socket.set(zmq::sockopt::maxmsgsize, opts.max_message_bytes);
     socket.set(zmq::sockopt::rcvtimeo, 100); // wake up to notice stop()
     socket.set(zmq::sockopt::linger, 0);
+    if (opts.curve)
+      apply_curve(socket, *opts.curve);
+    if (monitor)
+      monitor->watch(socket, "telemetry");
     socket.bind(opts.endpoint);
     auto bound = socket.get(zmq::sockopt::last_endpoint);
     return std::unique_ptr<pull_ingest>{

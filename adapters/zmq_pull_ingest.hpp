@@ -13,6 +13,8 @@
 
 #include <zmq.hpp>
 
+#include "adapters/curve.hpp"
+#include "adapters/handshake_monitor.hpp"
 #include "adapters/telemetry_metrics.hpp"
 #include "core/clock.hpp"
 #include "core/error.hpp"
@@ -25,6 +27,7 @@ struct pull_ingest_options {
   /// Frames above this are refused by libzmq itself (the peer is
   /// disconnected); frames between 1 MiB and this are counted as too_large.
   std::int64_t max_message_bytes = 4 << 20;
+  std::optional<curve_server> curve; ///< CURVE keys; plaintext when absent
 };
 
 class pull_ingest {
@@ -35,7 +38,8 @@ public:
   /// Binds the socket; fails with the reason (address in use, bad endpoint).
   static result<std::unique_ptr<pull_ingest>> start(zmq::context_t& ctx, pull_ingest_options opts,
                                                     const clock& time, telemetry_metrics& metrics,
-                                                    sink_fn sink);
+                                                    sink_fn sink,
+                                                    handshake_monitor* monitor = nullptr);
   ~pull_ingest();
 
   /// The endpoint actually bound (with the real port when bound to `*`).

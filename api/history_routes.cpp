@@ -201,13 +201,20 @@ http_reply usage_windows(const history_services& s, const http_request& req,
   return json_reply(200, w.take());
 }
 
+// A home named in the path is its own owner.
+static result<std::optional<std::vector<std::string>>> the_home(std::string_view home) {
+  return std::optional<std::vector<std::string>>{std::vector<std::string>{std::string{home}}};
+}
+
 std::vector<route> history_routes(services_ptr s) {
+  using security::permission;
   return {
-      {"GET", "/notifications",
+      {"GET", "/notifications", needs(permission::history_read, {home_query()}),
        [s](const http_request& req) { return get_notifications(*s, req); }},
-      {"GET", "/homes/:home/time_zone",
+      {"GET", "/homes/:home/time_zone", needs(permission::history_read, {home_of("home", the_home)}),
        [s](const http_request& req) { return get_time_zone(*s, req); }},
       {"PUT", "/homes/:home/time_zone",
+       needs(permission::preferences_write, {home_of("home", the_home)}),
        [s](const http_request& req) { return put_time_zone(*s, req); }},
   };
 }

@@ -1,6 +1,7 @@
 #include "api/http.hpp"
 
 #include <algorithm>
+#include <charconv>
 
 #include "core/json_writer.hpp"
 
@@ -9,6 +10,13 @@ namespace hems::api {
 std::optional<std::string_view> http_request::query_value(const std::string& name) const {
   auto it = query.find(name);
   if (it == query.end())
+    return std::nullopt;
+  return std::string_view{it->second};
+}
+
+std::optional<std::string_view> http_request::header(const std::string& lower_case_name) const {
+  auto it = headers.find(lower_case_name);
+  if (it == headers.end())
     return std::nullopt;
   return std::string_view{it->second};
 }
@@ -59,6 +67,19 @@ std::optional<http_reply> reject_unknown_params(const http_request& req,
     if (std::find(allowed.begin(), allowed.end(), name) == allowed.end())
       return error_reply(400, "invalid", "unknown query parameter '" + name + "'");
   return std::nullopt;
+}
+
+std::expected<std::size_t, http_reply> limit_param(const http_request& req, std::size_t fallback,
+                                                   std::size_t max) {
+  auto limit = req.query_value("limit");
+  if (!limit)
+    return fallback;
+  std::size_t n = 0;
+  auto [ptr, ec] = std::from_chars(limit->data(), limit->data() + limit->size(), n);
+  if (ec != std::errc{} || ptr != limit->data() + limit->size() || n == 0 || n > max)
+    return std::unexpected(error_reply(
+      400, "invalid", "limit: expected an integer from 1 to " + std::to_string(max)));
+  return n;
 }
 
 } // namespace hems::api

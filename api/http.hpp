@@ -3,12 +3,17 @@
 // plain functions from request to reply, so they are tested (and fuzzed)
 // without a server, and the Pistache adapter stays a thin shell.
 
+#include <expected>
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "api/access.hpp"
+#include "security/principal.hpp"
 
 namespace hems::api {
 
@@ -19,8 +24,20 @@ struct http_request {
   std::map<std::string, std::string> params; ///< path parameters (/schedule/:id)
   std::map<std::string, std::string> headers; ///< lower-case names
   std::string body;
+  std::string remote; ///< the client's address, for the audit log
+  /// The verified caller, set by the authorization layer (api/guard) before
+  /// the handler runs; null only on open routes.
+  std::shared_ptr<const security::principal> caller;
 
   std::optional<std::string_view> query_value(const std::string& name) const;
+  std::optional<std::string_view> header(const std::string& lower_case_name) const;
+};
+
+/// What a state-changing handler adds to the audit log entry of its request.
+struct audit_note {
+  std::string target;             ///< the object changed (its id)
+  std::vector<std::string> homes; ///< homes touched beyond those the request named
+  std::string detail;
 };
 
 struct http_reply {
@@ -28,6 +45,7 @@ struct http_reply {
   std::string content_type = "application/json";
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;
+  std::optional<audit_note> audit;
 };
 
 using handler_fn = std::function<http_reply(const http_request&)>;
@@ -35,6 +53,7 @@ using handler_fn = std::function<http_reply(const http_request&)>;
 struct route {
   std::string method; ///< GET, POST, PUT, DELETE
   std::string path;   ///< Pistache pattern, e.g. /schedule/:id
+  api::access access; ///< who may call it, and where the homes it touches are (access.hpp)
   handler_fn handler;
 };
 
@@ -48,5 +67,10 @@ std::string_view error_code_for(int status);
 /// 400 naming the first query parameter not in `allowed`, if any.
 std::optional<http_reply> reject_unknown_params(const http_request& req,
                                                 std::initializer_list<std::string_view> allowed);
+
+/// The `limit` query parameter of a paged list: `fallback` when absent, 400
+/// unless an integer from 1 to `max`.
+std::expected<std::size_t, http_reply> limit_param(const http_request& req, std::size_t fallback,
+                                                   std::size_t max);
 
 } // namespace hems::api

@@ -3,6 +3,7 @@
 #include <charconv>
 
 #include "core/json_writer.hpp"
+#include "core/sample_json.hpp"
 
 namespace hems::api {
 
@@ -12,18 +13,6 @@ template <class T>
 void optional_field(json_writer& w, std::string_view key, const std::optional<T>& v) {
   if (v)
     w.field(key, *v);
-}
-
-void sample_fields(json_writer& w, const sample& s) {
-  w.field("ts", s.ts_ms).field("power_w", s.power_w);
-  optional_field(w, "energy_wh", s.energy_wh);
-  if (s.state != device_state::unknown)
-    w.field("state", to_string(s.state));
-  optional_field(w, "seq", s.seq);
-  optional_field(w, "occupied", s.occupied);
-  optional_field(w, "temperature_c", s.temperature_c);
-  optional_field(w, "setpoint_c", s.setpoint_c);
-  optional_field(w, "soc_pct", s.soc_pct);
 }
 
 double home_energy_today(const actors::home_view& view) {
@@ -122,7 +111,7 @@ std::string raw_samples_json(const std::string& home, const std::string& device,
   w.key("samples").begin_array();
   for (const auto& s : page.samples) {
     w.begin_object();
-    sample_fields(w, s);
+    write_sample_fields(w, s, false);
     w.end_object();
   }
   w.end_array().key("next");

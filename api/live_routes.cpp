@@ -28,7 +28,10 @@ std::expected<std::string, http_reply> home_param(const http_request& req) {
   return std::string{*home};
 }
 
-std::expected<actors::home_view, http_reply> ask_view(live_services& s, const std::string& home) {
+} // namespace
+
+std::expected<actors::home_view, http_reply> ask_home_view(live_services& s,
+                                                           const std::string& home) {
   caf::scoped_actor self{s.system};
   std::expected<actors::home_view, http_reply> out =
     std::unexpected(error_reply(503, "unavailable", "the live view did not answer in time"));
@@ -39,13 +42,15 @@ std::expected<actors::home_view, http_reply> ask_view(live_services& s, const st
   return out;
 }
 
+namespace {
+
 http_reply get_devices(live_services& s, const http_request& req) {
   if (auto bad = reject_unknown_params(req, {"home"}))
     return *bad;
   auto home = home_param(req);
   if (!home)
     return home.error();
-  auto view = ask_view(s, *home);
+  auto view = ask_home_view(s, *home);
   if (!view)
     return view.error();
   return json_reply(200, devices_json(*view));
@@ -116,7 +121,7 @@ http_reply get_usage(live_services& s, const http_request& req) {
   }
   if (req.query_value("from") || req.query_value("to"))
     return error_reply(400, "invalid", "resolution: required with from and to");
-  auto view = ask_view(s, *home);
+  auto view = ask_home_view(s, *home);
   if (!view)
     return view.error();
   if (auto device = req.query_value("device")) {
@@ -131,24 +136,30 @@ http_reply get_usage(live_services& s, const http_request& req) {
 } // namespace
 
 std::vector<route> live_routes(services_ptr s) {
+  using security::permission;
+  // GET /usage serves live usage and stored history alike under live:read;
+  // the role table grants history:read with it (tests/unit/security_test).
   return {
-    {"GET", "/healthz", [](const http_request&) { return json_reply(200, R"({"status":"ok"})"); }},
-    {"GET", "/readyz",
+    {"GET", "/healthz", open_access(),
+     [](const http_request&) { return json_reply(200, R"({"status":"ok"})"); }},
+    {"GET", "/readyz", open_access(),
      [s](const http_request&) {
        return s->ready() ? json_reply(200, R"({"status":"ready"})")
                          : error_reply(503, "unavailable", "hems is starting or stopping");
      }},
-    {"GET", "/metrics",
+    {"GET", "/metrics", needs(permission::metrics_read),
      [s](const http_request&) {
        http_reply r;
        r.content_type = "text/plain; version=0.0.4";
        r.body = s->metrics.render();
        return r;
      }},
-    {"GET", "/openapi.json",
+    {"GET", "/openapi.json", open_access(),
      [](const http_request&) { return json_reply(200, std::string{openapi_json()}); }},
-    {"GET", "/devices", [s](const http_request& req) { return get_devices(*s, req); }},
-    {"GET", "/usage", [s](const http_request& req) { return get_usage(*s, req); }},
+    {"GET", "/devices", needs(permission::live_read, {home_query()}),
+     [s](const http_request& req) { return get_devices(*s, req); }},
+    {"GET", "/usage", needs(permission::live_read, {home_query()}),
+     [s](const http_request& req) { return get_usage(*s, req); }},
   };
 }
 

@@ -31,4 +31,9 @@ struct live_services {
 
 std::vector<route> live_routes(std::shared_ptr<live_services> services);
 
+/// A home's live view from the actors; the error reply is 404 for an unknown
+/// home and 503 when the actors do not answer in time.
+std::expected<actors::home_view, http_reply> ask_home_view(live_services& s,
+                                                           const std::string& home);
+
 } // namespace hems::api

@@ -2,8 +2,11 @@
 
 #include <algorithm>
 #include <cctype>
+#include <strings.h>
 
 #include <pistache/endpoint.h>
+
+#include "api/tls_handshake.hpp"
 #include <pistache/router.h>
 
 namespace hems::api {
@@ -34,13 +37,61 @@ http_request to_request(const Rest::Request& req, const std::string& pattern) {
     pos = end == std::string::npos ? pattern.size() : end;
   }
   out.body = req.body();
+  out.remote = req.address().host();
   return out;
 }
 
-void send(Http::ResponseWriter& writer, const http_reply& reply) {
+// Pistache 0.0.5 writes only typed headers into a response (addRaw's are
+// dropped on the way out), so every header hems sends is one of these.
+class named_header final : public Http::Header::Header {
+public:
+  named_header(std::string name, std::string value)
+    : name_(std::move(name)), value_(std::move(value)) {}
+  const char* name() const override { return name_.c_str(); }
+  void write(std::ostream& os) const override { os << value_; }
+  // Typed lookups compare this with a header class's Hash: never one of ours.
+  std::uint64_t hash() const override { return 0; }
+
+private:
+  std::string name_;
+  std::string value_;
+};
+
+bool has_header(const http_reply& reply, std::string_view name) {
+  for (const auto& [n, v] : reply.headers)
+    if (n.size() == name.size() && strncasecmp(n.data(), name.data(), n.size()) == 0)
+      return true;
+  return false;
+}
+
+} // namespace
+
+std::vector<std::pair<std::string, std::string>> secure_headers(bool tls) {
+  std::vector<std::pair<std::string, std::string>> h{
+    {"Cache-Control", "no-store"},
+    {"X-Content-Type-Options", "nosniff"},
+    {"X-Frame-Options", "DENY"},
+    // JSON needs no sources at all; a dashboard route sets its own policy.
+    {"Content-Security-Policy",
+     "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"},
+    {"Referrer-Policy", "no-referrer"},
+    {"Cross-Origin-Resource-Policy", "same-origin"},
+    {"Cross-Origin-Opener-Policy", "same-origin"},
+  };
+  if (tls)
+    h.emplace_back("Strict-Transport-Security", "max-age=31536000; includeSubDomains");
+  return h;
+}
+
+namespace {
+
+void send(Http::ResponseWriter& writer, const http_reply& reply,
+          const std::vector<std::pair<std::string, std::string>>& defaults) {
   for (const auto& [name, value] : reply.headers)
-    writer.headers().addRaw(Http::Header::Raw{name, value});
-  writer.headers().addRaw(Http::Header::Raw{"Cache-Control", "no-store"});
+    writer.headers().add(std::make_shared<named_header>(name, value));
+  for (const auto& [name, value] : defaults)
+    if (!has_header(reply, name))
+      writer.headers().add(std::make_shared<named_header>(name, value));
   writer.headers().add<Http::Header::ContentType>(reply.content_type);
   writer.send(static_cast<Http::Code>(reply.status), reply.body);
 }
@@ -48,8 +99,9 @@ void send(Http::ResponseWriter& writer, const http_reply& reply) {
 } // namespace
 
 struct rest_server::impl {
-  impl(Address addr, metrics_registry& m)
-    : endpoint(std::make_shared<Http::Endpoint>(addr)),
+  impl(Address addr, metrics_registry& m, const rest_options& o)
+    : endpoint(std::make_shared<Http::Endpoint>(addr)), max_body_bytes(o.max_body_bytes),
+      headers(secure_headers(o.tls.has_value())),
       requests_ok(m.add_counter("hems_http_requests_total", "HTTP requests by status class.",
                                 "class=\"2xx\"")),
       requests_client_error(m.add_counter("hems_http_requests_total",
@@ -71,17 +123,23 @@ struct rest_server::impl {
       auto start = std::chrono::steady_clock::now();
       http_reply reply;
       try {
-        reply = r.handler(to_request(req, r.path));
+        if (req.body().size() > max_body_bytes)
+          reply = error_reply(413, "too_large",
+                              "body: larger than " + std::to_string(max_body_bytes) + " bytes");
+        else
+          reply = r.handler(to_request(req, r.path));
       } catch (const std::exception& e) {
         reply = error_reply(500, "internal", std::string{"unexpected failure: "} + e.what());
       }
       count(reply.status, start);
-      send(writer, reply);
+      send(writer, reply, headers);
       return Rest::Route::Result::Ok;
     };
   }
 
   std::shared_ptr<Http::Endpoint> endpoint;
+  std::size_t max_body_bytes;
+  std::vector<std::pair<std::string, std::string>> headers;
   Rest::Router router;
   counter& requests_ok;
   counter& requests_client_error;
@@ -94,7 +152,7 @@ result<std::unique_ptr<rest_server>> rest_server::start(const rest_options& opti
                                                         metrics_registry& metrics) {
   try {
     Address addr{options.address, Port{options.port}};
-    auto p = std::make_unique<impl>(addr, metrics);
+    auto p = std::make_unique<impl>(addr, metrics, options);
     for (auto& r : routes) {
       auto path = r.path;
       auto method = r.method;
@@ -113,16 +171,27 @@ result<std::unique_ptr<rest_server>> rest_server::start(const rest_options& opti
       auto start = std::chrono::steady_clock::now();
       auto reply = error_reply(404, "not_found", "no such endpoint: " + req.resource());
       raw->count(reply.status, start);
-      send(writer, reply);
+      send(writer, reply, raw->headers);
       return Rest::Route::Result::Ok;
     });
+    // Pistache's own cap covers the request line and headers too; a body
+    // beyond max_body_bytes but within it gets our JSON 413 above, anything
+    // larger Pistache's plain-text 413 as it arrives.
+    constexpr std::size_t header_allowance = 16 << 10;
     auto opts = Http::Endpoint::options()
                   .threads(options.threads)
-                  .flags(Tcp::Options::ReuseAddr)
-                  .maxRequestSize(options.max_request_bytes)
-                  .headerTimeout(std::chrono::seconds(10))
-                  .bodyTimeout(std::chrono::seconds(30));
+                  .flags(Tcp::Options::ReuseAddr | Tcp::Options::NoDelay)
+                  .maxRequestSize(options.max_body_bytes + header_allowance)
+                  .headerTimeout(options.header_timeout)
+                  .bodyTimeout(options.body_timeout)
+                  .keepaliveTimeout(options.keepalive_timeout);
     p->endpoint->init(opts);
+    // After init(), which resets the listener's TLS setting.
+    if (options.tls) {
+      p->endpoint->useSSL(options.tls->certificate, options.tls->private_key);
+      if (!tls_handshakes_deferred()) // links the deferral in (see tls_handshake.hpp)
+        return fail(errc::internal, "TLS handshakes would block the accept thread");
+    }
     p->endpoint->setHandler(p->router.handler());
     p->endpoint->serveThreaded();
     return std::unique_ptr<rest_server>{new rest_server{std::move(p)}};

@@ -3,11 +3,13 @@
 #include "app/serve_command.hpp"
 
 #include <csignal>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <thread>
 
 #include "adapters/endpoint_policy.hpp"
+#include "app/admin_token.hpp"
 #include "app/cli_options.hpp"
 #include "app/server.hpp"
 #include "core/json_writer.hpp"
@@ -22,20 +24,30 @@ struct serve_config : server_config {
 };
 
 constexpr const char* usage =
-  "usage: hems serve [--data DIR] [--telemetry tcp://HOST:PORT] [--http HOST:PORT]\n"
-  "                  [--http-threads N] [--actor-threads N] [--offline-after SECONDS]\n"
-  "                  [--ports-file FILE]\n"
+  "usage: hems serve [--data DIR] [--http HOST:PORT] [--telemetry tcp://HOST:PORT]\n"
+  "                  [--hub tcp://HOST:PORT] [--feed tcp://HOST:PORT] [--hub-durability fsync|buffered]\n"
+  "                  [--curve-key FILE.key --curve-clients DIR] [--http-threads N]\n"
+  "                  [--actor-threads N] [--offline-after SECONDS] [--ports-file FILE]\n"
+  "                  [--tls-cert PEM --tls-key PEM] [--insecure-http]\n"
+  "                  [--rate-limit PER_SECOND] [--rate-burst N] [--max-body BYTES]\n"
+  "                  [--header-timeout S] [--body-timeout S] [--keepalive-timeout S]\n"
+  "                  [--new-admin-token]\n"
   "                  [--no-history] [--window-lateness SECONDS] [--window-idle-close SECONDS]\n"
   "                  [--time-zone ZONE] [--retain-raw-days N] [--retain-minute-windows-days N]\n"
-  "                  [--retain-windows-days N]\n";
+  "                  [--retain-windows-days N]\n"
+  "The REST API listens beyond loopback only with TLS (or --insecure-http behind a\n"
+  "TLS proxy). The first start writes an admin token to DIR/admin.token (mode 0600);\n"
+  "--new-admin-token writes a fresh one (when the file was lost).\n";
 
 result<serve_config> parse_config(int argc, char** argv) {
   auto opts = cli_options::parse(
     std::vector<std::string>(argv, argv + argc),
-    {"data", "telemetry", "http", "http-threads", "actor-threads", "offline-after", "ports-file",
+    {"data", "telemetry", "hub", "feed", "hub-durability", "curve-key", "curve-clients", "http",
+     "http-threads", "actor-threads", "offline-after", "ports-file", "tls-cert", "tls-key",
+     "rate-limit", "rate-burst", "max-body", "header-timeout", "body-timeout", "keepalive-timeout",
      "window-lateness", "window-idle-close", "time-zone", "retain-raw-days",
      "retain-minute-windows-days", "retain-windows-days"},
-    {"no-history"});
+    {"insecure-http", "new-admin-token", "no-history"});
   if (!opts)
     return std::unexpected(opts.error());
   if (!opts->positional().empty())
@@ -43,6 +55,14 @@ result<serve_config> parse_config(int argc, char** argv) {
   serve_config c;
   c.data_dir = opts->get_or("data", c.data_dir);
   c.telemetry = opts->get_or("telemetry", c.telemetry);
+  c.hub = opts->get_or("hub", c.hub);
+  c.feed = opts->get_or("feed", c.feed);
+  auto durability = opts->get_or("hub-durability", "fsync");
+  if (durability != "fsync" && durability != "buffered")
+    return fail(errc::invalid_input, "--hub-durability: expected fsync or buffered");
+  c.hub_fsync = durability == "fsync";
+  c.curve_key = opts->get("curve-key");
+  c.curve_clients = opts->get("curve-clients");
   if (auto http = opts->get("http")) {
     auto colon = http->rfind(':');
     if (colon == std::string::npos)
@@ -60,12 +80,25 @@ result<serve_config> parse_config(int argc, char** argv) {
   auto threads = opts->integer("http-threads", c.http_threads, 1, 64);
   auto actors = opts->integer("actor-threads", 0, 0, 256);
   auto offline = opts->integer("offline-after", 300, 1, 86400 * 365);
-  for (auto* r : {&threads, &actors, &offline})
+  auto rate = opts->integer("rate-limit", 50, 0, 1'000'000'000);
+  auto burst = opts->integer("rate-burst", 100, 1, 1'000'000'000);
+  auto max_body = opts->integer("max-body", 64 << 10, 1024, 16 << 20);
+  auto header_timeout = opts->integer("header-timeout", 10, 1, 3600);
+  auto body_timeout = opts->integer("body-timeout", 10, 1, 3600);
+  auto keepalive_timeout = opts->integer("keepalive-timeout", 60, 1, 3600);
+  for (auto* r : {&threads, &actors, &offline, &rate, &burst, &max_body, &header_timeout,
+                  &body_timeout, &keepalive_timeout})
     if (!*r)
       return std::unexpected(r->error());
   c.http_threads = static_cast<int>(*threads);
   c.actor_threads = static_cast<std::size_t>(*actors);
   c.offline_after_ms = *offline * 1000;
+  c.per_token_limit = {.per_second = static_cast<double>(*rate),
+                       .burst = static_cast<double>(*burst)};
+  c.max_body_bytes = static_cast<std::size_t>(*max_body);
+  c.header_timeout = std::chrono::seconds(*header_timeout);
+  c.body_timeout = std::chrono::seconds(*body_timeout);
+  c.keepalive_timeout = std::chrono::seconds(*keepalive_timeout);
   c.ports_file = opts->get("ports-file");
   c.history = !opts->has("no-history");
   auto lateness = opts->integer("window-lateness", c.window_lateness_ms / 1000, 0, 86400);
@@ -84,16 +117,36 @@ result<serve_config> parse_config(int argc, char** argv) {
   c.default_time_zone = opts->get_or("time-zone", c.default_time_zone);
   if (!streams::local_zone::from_name(c.default_time_zone))
     return fail(errc::invalid_input, "--time-zone: unknown time zone '" + c.default_time_zone + "'");
-  if (auto ok = adapters::require_loopback("--telemetry", c.telemetry); !ok)
-    return std::unexpected(ok.error());
-  if (auto ok = adapters::require_loopback("--http", c.http_address); !ok)
+  c.reissue_admin_token = opts->has("new-admin-token");
+  auto cert = opts->get("tls-cert");
+  auto key = opts->get("tls-key");
+  if (cert.has_value() != key.has_value())
+    return fail(errc::invalid_input, "--tls-cert and --tls-key go together");
+  if (cert)
+    c.tls = api::tls_files{*cert, *key};
+  // Beyond loopback, the ZeroMQ links need CURVE (keys and an allow-list).
+  if (!c.curve_key || !c.curve_clients)
+    for (auto [name, endpoint] : {std::pair{"--telemetry", c.telemetry}, {"--hub", c.hub},
+                                  {"--feed", c.feed}})
+      if (!adapters::is_loopback_endpoint(endpoint))
+        return fail(errc::invalid_input,
+                    std::string{name} + " " + endpoint +
+                      " is not a loopback address: beyond loopback the ZeroMQ links require "
+                      "CURVE (--curve-key and --curve-clients; see `hems keys`)");
+  if (auto ok = adapters::require_tls_beyond_loopback("--http", c.http_address, c.tls.has_value(),
+                                                      opts->has("insecure-http"));
+      !ok)
     return std::unexpected(ok.error());
   return c;
 }
 
-void write_ports_file(const std::string& path, const std::string& telemetry, std::uint16_t http) {
+void write_ports_file(const std::string& path, server& s) {
   json_writer w;
-  w.begin_object().field("telemetry", telemetry).field("http", static_cast<unsigned>(http));
+  w.begin_object()
+    .field("telemetry", s.telemetry_endpoint())
+    .field("hub", s.hub_endpoint())
+    .field("feed", s.feed_endpoint())
+    .field("http", static_cast<unsigned>(s.http_port()));
   w.end_object();
   std::string tmp = path + ".tmp";
   std::ofstream{tmp} << w.str() << '\n';
@@ -125,16 +178,33 @@ int run_serve_command(int argc, char** argv) {
   auto srv = server::start(*config);
   if (!srv)
     return fail_with(srv.error());
-  auto http_url = "http://" + config->http_address + ":" + std::to_string((*srv)->http_port());
+  auto http_url = std::string{config->tls ? "https://" : "http://"} + config->http_address + ":" +
+                  std::to_string((*srv)->http_port());
+  auto token_file = std::filesystem::path{config->data_dir} / admin_token_file_name;
   std::cout << "hems serve: data in " << config->data_dir << "\n"
             << "  telemetry (PUSH to)  " << (*srv)->telemetry_endpoint() << "\n"
+            << "  hub link (DEALER to) " << (*srv)->hub_endpoint() << "\n"
+            << "  feed (SUB to)        " << (*srv)->feed_endpoint() << "\n"
             << "  REST API             " << http_url << "/devices?home=...  " << http_url
             << "/usage?home=...\n"
             << "  metrics              " << http_url << "/metrics\n"
-            << "  listening on loopback only: authorization is not configured yet\n"
+            << (config->curve_key
+                  ? "  ZeroMQ links: CURVE, clients allowed from " + *config->curve_clients + "\n"
+                  : std::string{"  ZeroMQ links: loopback only (no CURVE keys configured)\n"});
+  if ((*srv)->admin_token_file())
+    std::cout << "  admin token          written to " << token_file.string()
+              << " (mode 0600; keep it secret)\n";
+  else if (std::filesystem::exists(token_file))
+    std::cout << "  admin token          in " << token_file.string() << "\n";
+  else
+    std::cout << "  admin token          " << token_file.string()
+              << " is gone; --new-admin-token writes a new one\n";
+  std::cout << "  try                  curl" << (config->tls ? " --cacert CERT" : "")
+            << " -H \"Authorization: Bearer $(cat " << token_file.string() << ")\" '" << http_url
+            << "/tokens'\n"
             << std::flush;
   if (config->ports_file)
-    write_ports_file(*config->ports_file, (*srv)->telemetry_endpoint(), (*srv)->http_port());
+    write_ports_file(*config->ports_file, **srv);
 
   int signal = 0;
   sigwait(&stop_signals, &signal);

@@ -1,21 +1,36 @@
 // The composition root: wires the modules together and owns start-up and
 // shutdown order; all behaviour lives in the modules.
 //
-//   PULL socket -> decoder -> sample_writer (RocksDB, group commit)
-//                                  -> fleet directory -> homes -> devices
-//   REST (Pistache) -> asks the directory / reads the store
+//   PULL socket ─┐
+//                ├─> sample_writer (RocksDB, group commit) ─> fleet directory -> homes -> devices
+//   hub ROUTER ──┘        (acks once durable)              │                      └─> aggregator
+//                                                          └─> feed (PUB) <── windows as they close
+//   hub ROUTER <── commands (tracker: resend, expiry) ──> commands store, feed
+//   REST (Pistache) -> asks the directory / reads the store / sends commands
 
 #include "app/server.hpp"
+
+#include <algorithm>
 
 #include <caf/all.hpp>
 #include <zmq.hpp>
 
 #include "actors/fleet_directory.hpp"
+#include "adapters/handshake_monitor.hpp"
+#include "adapters/hub_link.hpp"
+#include "adapters/zap_authenticator.hpp"
+#include "adapters/zmq_feed.hpp"
 #include "adapters/zmq_pull_ingest.hpp"
+#include "api/command_routes.hpp"
+#include "api/history_json.hpp"
 #include "api/history_routes.hpp"
 #include "api/live_routes.hpp"
+#include "api/plan_routes.hpp"
+#include "api/rest_api.hpp"
 #include "api/rest_server.hpp"
+#include "app/admin_token.hpp"
 #include "app/recovery.hpp"
+#include "core/sample_json.hpp"
 #include "storage/sample_writer.hpp"
 
 namespace hems::app {
@@ -25,99 +40,256 @@ struct server::parts {
   metrics_registry metrics;
   std::shared_ptr<system_clock> time = std::make_shared<system_clock>();
   std::unique_ptr<storage::store> db;
+  zmq::context_t zmq_context{1};
+  std::unique_ptr<adapters::zap_authenticator> zap;
+  std::unique_ptr<adapters::handshake_monitor> monitor;
+  std::optional<adapters::curve_server> curve;
+  // Declared before the actor system, which waits for its actors when it is
+  // destroyed: aggregators may publish on the feed until they are gone.
+  std::unique_ptr<adapters::feed_publisher> feed;
   caf::actor_system_config caf_config; // the actor system keeps a reference to it
   std::unique_ptr<caf::actor_system> system;
   actors::fleet_directory_actor directory;
   std::unique_ptr<storage::sample_writer> writer;
-  zmq::context_t zmq_context{1};
   std::unique_ptr<adapters::telemetry_metrics> telemetry_metrics;
   std::unique_ptr<adapters::pull_ingest> ingest;
+  std::unique_ptr<adapters::hub_link> hubs;
   std::atomic<bool> ready{false};
+  std::unique_ptr<api::rest_api> api;
+  std::optional<std::filesystem::path> admin_token_file;
   std::unique_ptr<api::rest_server> rest;
   bool stopped = false;
 };
 
-result<std::unique_ptr<server>> server::start(const server_config& config) {
-  auto p = std::make_unique<parts>();
+namespace {
+
+using parts = server::parts;
+
+storage::retention_policy retention_of(const server_config& config) {
   constexpr millis day_ms = 86'400'000;
-  storage::retention_policy retention{
+  return {
     .raw_samples_ms = config.retain_raw_days * day_ms,
     .minute_windows_ms = config.retain_minute_windows_days * day_ms,
     .windows_ms = config.retain_windows_days * day_ms,
   };
+}
+
+result<std::vector<actors::recovered_device>> open_storage(parts& p, const server_config& config,
+                                                           const actors::live_context& context,
+                                                           std::vector<storage::device_record>& records) {
   auto db = storage::open_rocksdb_store(
-    {.dir = config.data_dir, .retention = retention, .time = p->time});
+    {.dir = config.data_dir, .retention = retention_of(config), .time = p.time});
   if (!db)
     return std::unexpected(db.error());
-  p->db = std::move(*db);
-  auto records = p->db->load_devices();
-  if (!records)
-    return std::unexpected(records.error());
+  p.db = std::move(*db);
+  auto loaded = p.db->load_devices();
+  if (!loaded)
+    return std::unexpected(loaded.error());
+  records = std::move(*loaded);
+  return recover_devices(*p.db, records, p.time->now_ms(), context.settings.day_start);
+}
 
+void start_actors(parts& p, const server_config& config, std::shared_ptr<actors::live_context> context,
+                  std::vector<actors::recovered_device> recovered) {
+  p.caf_config.set("logger.verbosity", caf::atom("quiet"));
+  p.caf_config.set("logger.console", caf::atom("none"));
+  if (config.actor_threads > 0)
+    p.caf_config.set("scheduler.max-threads", config.actor_threads);
+  p.system = std::make_unique<caf::actor_system>(p.caf_config);
+  p.directory = p.system->spawn(actors::fleet_directory_behavior, std::move(recovered),
+                                actors::live_context_ptr{std::move(context)});
+}
+
+result<std::optional<adapters::curve_server>> load_curve(parts& p, const server_config& config) {
+  if (!config.curve_key && !config.curve_clients)
+    return std::optional<adapters::curve_server>{};
+  if (!config.curve_key || !config.curve_clients)
+    return fail(errc::invalid_input, "CURVE needs both --curve-key and --curve-clients");
+  auto keys = adapters::read_curve_keypair(*config.curve_key);
+  if (!keys)
+    return std::unexpected(keys.error());
+  auto zap = adapters::zap_authenticator::start(p.zmq_context, *config.curve_clients, p.metrics);
+  if (!zap)
+    return std::unexpected(zap.error());
+  p.zap = std::move(*zap);
+  return std::optional<adapters::curve_server>{adapters::curve_server{*keys}};
+}
+
+// Committed samples go to the actors, and to the feed if anyone listens.
+storage::sample_writer::dispatch_fn dispatch_to(parts& p) {
+  return [directory = p.directory, feed = p.feed.get()](std::vector<sample>&& accepted) {
+    if (feed->has_subscribers())
+      for (const auto& s : accepted)
+        feed->publish("home/" + s.home + "/telemetry", sample_to_json(s));
+    caf::anon_send(directory, actors::ingest_atom::value, std::move(accepted));
+  };
+}
+
+// Every change of a command is stored and published.
+adapters::hub_link::command_listener record_commands(parts& p) {
+  return [db = p.db.get(), feed = p.feed.get()](const command_record& r) {
+    (void)db->put_command(r); // a failure here must not stop delivery; it is rare
+    feed->publish_if_heard("home/" + r.cmd.home + "/command",
+                           [&] { return api::command_json(r); });
+  };
+}
+
+// The feed and CURVE come first: the aggregators publish closed windows on it
+// from the moment they start.
+result<void> start_feed(parts& p, const server_config& config) {
+  auto curve = load_curve(p, config);
+  if (!curve)
+    return std::unexpected(curve.error());
+  p.curve = *curve;
+  p.monitor = std::make_unique<adapters::handshake_monitor>(p.zmq_context, p.metrics);
+  adapters::feed_options feed_options;
+  feed_options.endpoint = config.feed;
+  feed_options.curve = p.curve;
+  auto feed = adapters::feed_publisher::start(p.zmq_context, feed_options, p.metrics,
+                                              p.monitor.get());
+  if (!feed)
+    return std::unexpected(feed.error());
+  p.feed = std::move(*feed);
+  return {};
+}
+
+// Usage windows per home (aggregator actors under each home), published as
+// they close.
+void attach_history(parts& p, const server_config& config, actors::live_context& context) {
+  auto history = std::make_shared<actors::history_context>();
+  history->db = p.db.get();
+  history->settings.windows.lateness_ms = config.window_lateness_ms;
+  history->settings.windows.idle_close_ms = config.window_idle_close_ms;
+  history->settings.default_time_zone = config.default_time_zone;
+  history->metrics = std::make_shared<actors::history_metrics>(p.metrics);
+  history->on_windows = [feed = p.feed.get()](const std::string& home,
+                                              const std::vector<streams::usage_window>& closed) {
+    for (const auto& w : closed)
+      feed->publish_if_heard("home/" + home + "/usage/" + std::string{streams::to_string(w.res)},
+                             [&] { return api::usage_window_feed_json(home, w); });
+  };
+  history->on_notification = [feed = p.feed.get()](const std::string& home,
+                                                   const storage::notification_record& n) {
+    feed->publish_if_heard("home/" + home + "/notification", [&] { return n.json; });
+  };
+  context.history = history;
+  context.settings.tick_interval_ms =
+    std::min(config.history_tick_ms, std::max<std::int64_t>(1, config.window_idle_close_ms / 2));
+}
+
+result<void> start_links(parts& p, const server_config& config,
+                         std::vector<storage::device_record> records) {
+  p.writer = std::make_unique<storage::sample_writer>(
+    *p.db, storage::device_ledger{std::move(records)}, p.metrics, storage::writer_options{},
+    dispatch_to(p));
+  p.telemetry_metrics = std::make_unique<adapters::telemetry_metrics>(p.metrics);
+
+  adapters::pull_ingest_options pull_options;
+  pull_options.endpoint = config.telemetry;
+  pull_options.curve = p.curve;
+  auto ingest = adapters::pull_ingest::start(
+    p.zmq_context, pull_options, *p.time, *p.telemetry_metrics,
+    [writer = p.writer.get()](std::vector<sample>&& samples, millis received) {
+      writer->submit({std::move(samples), received, storage::durability::os_buffered, {}});
+    },
+    p.monitor.get());
+  if (!ingest)
+    return std::unexpected(ingest.error());
+  p.ingest = std::move(*ingest);
+
+  auto durability = config.hub_fsync ? storage::durability::fsynced
+                                     : storage::durability::os_buffered;
+  adapters::hub_link_options hub_options;
+  hub_options.endpoint = config.hub;
+  hub_options.curve = p.curve;
+  auto hubs = adapters::hub_link::start(
+    p.zmq_context, hub_options, *p.time, p.metrics,
+    *p.telemetry_metrics,
+    [writer = p.writer.get(), durability](std::vector<sample>& samples, millis received,
+                                          adapters::hub_link::done_fn done) {
+      storage::ingest_batch batch{std::move(samples), received, durability,
+                                  [done = std::move(done)](const storage::ingest_result& r) {
+                                    adapters::durable_result d{r.accepted, r.duplicates, {}};
+                                    if (r.failure)
+                                      d.failure = r.failure->detail;
+                                    done(d);
+                                  }};
+      if (writer->try_submit(batch))
+        return true;
+      samples = std::move(batch.samples); // still ours: the link retries
+      return false;
+    },
+    record_commands(p), p.monitor.get());
+  if (!hubs)
+    return std::unexpected(hubs.error());
+  p.hubs = std::move(*hubs);
+  p.monitor->start();
+  return {};
+}
+
+result<void> start_rest(parts& p, const server_config& config) {
+  auto live = std::make_shared<api::live_services>(
+    api::live_services{*p.system, p.directory, *p.db, p.metrics,
+                       [ready = &p.ready] { return ready->load(); }});
+  auto commands = std::make_shared<api::command_services>(api::command_services{
+    *p.db, *p.time, [hubs = p.hubs.get()](command c) { hubs->send_command(std::move(c)); },
+    [live](const std::string& home, const std::string& device) {
+      auto view = api::ask_home_view(*live, home);
+      return view && std::any_of(view->devices.begin(), view->devices.end(),
+                                 [&](const auto& d) { return d.status.device == device; });
+    }});
+  std::shared_ptr<api::history_services> history;
+  if (config.history) {
+    history = std::make_shared<api::history_services>(
+      api::history_services{*p.system, p.directory, *p.db, config.default_time_zone});
+    live->usage_windows = [history](const api::http_request& req, const std::string& home) {
+      return api::usage_windows(*history, req, home);
+    };
+  }
+  p.api = std::make_unique<api::rest_api>(*p.db, *p.time, p.metrics, live, commands, history,
+                                          api::rest_api_options{config.per_token_limit});
+  auto admin = ensure_admin_token(p.api->tokens(), p.api->audit(), config.data_dir,
+                                  config.reissue_admin_token);
+  if (!admin)
+    return std::unexpected(admin.error());
+  p.admin_token_file = *admin;
+  auto rest = api::rest_server::start({.address = config.http_address,
+                                       .port = config.http_port,
+                                       .threads = config.http_threads,
+                                       .max_body_bytes = config.max_body_bytes,
+                                       .tls = config.tls,
+                                       .header_timeout = config.header_timeout,
+                                       .body_timeout = config.body_timeout,
+                                       .keepalive_timeout = config.keepalive_timeout},
+                                      p.api->routes(), p.metrics);
+  if (!rest)
+    return std::unexpected(rest.error());
+  p.rest = std::move(*rest);
+  return {};
+}
+
+} // namespace
+
+result<std::unique_ptr<server>> server::start(const server_config& config) {
+  auto p = std::make_unique<parts>();
   auto context = std::make_shared<actors::live_context>();
   context->settings.time = p->time;
   context->settings.offline_after_ms = config.offline_after_ms;
   context->metrics = std::make_shared<actors::live_metrics>(p->metrics);
-  if (config.history) {
-    auto history = std::make_shared<actors::history_context>();
-    history->db = p->db.get();
-    history->settings.windows.lateness_ms = config.window_lateness_ms;
-    history->settings.windows.idle_close_ms = config.window_idle_close_ms;
-    history->settings.default_time_zone = config.default_time_zone;
-    history->metrics = std::make_shared<actors::history_metrics>(p->metrics);
-    history->on_windows = config.on_windows;
-    history->on_notification = config.on_notification;
-    context->history = history;
-    context->settings.tick_interval_ms =
-      std::min(config.history_tick_ms, std::max<std::int64_t>(1, config.window_idle_close_ms / 2));
-  }
-  auto recovered = recover_devices(*p->db, *records, p->time->now_ms(), context->settings.day_start);
+
+  std::vector<storage::device_record> records;
+  auto recovered = open_storage(*p, config, *context, records);
   if (!recovered)
     return std::unexpected(recovered.error());
-
-  p->caf_config.set("logger.verbosity", caf::atom("quiet"));
-  p->caf_config.set("logger.console", caf::atom("none"));
-  if (config.actor_threads > 0)
-    p->caf_config.set("scheduler.max-threads", config.actor_threads);
-  p->system = std::make_unique<caf::actor_system>(p->caf_config);
-  p->directory = p->system->spawn(actors::fleet_directory_behavior, std::move(*recovered),
-                                  actors::live_context_ptr{context});
-
-  p->writer = std::make_unique<storage::sample_writer>(
-    *p->db, storage::device_ledger{std::move(*records)}, p->metrics, storage::writer_options{},
-    [directory = p->directory](std::vector<sample>&& accepted) {
-      caf::anon_send(directory, actors::ingest_atom::value, std::move(accepted));
-    });
-
-  p->telemetry_metrics = std::make_unique<adapters::telemetry_metrics>(p->metrics);
-  auto ingest = adapters::pull_ingest::start(
-    p->zmq_context, {.endpoint = config.telemetry}, *p->time, *p->telemetry_metrics,
-    [writer = p->writer.get()](std::vector<sample>&& samples, millis received) {
-      writer->submit({std::move(samples), received, storage::durability::os_buffered, {}});
-    });
-  if (!ingest)
-    return std::unexpected(ingest.error());
-  p->ingest = std::move(*ingest);
-
-  auto services = std::make_shared<api::live_services>(
-    api::live_services{*p->system, p->directory, *p->db, p->metrics,
-                       [ready = &p->ready] { return ready->load(); }});
-  auto routes = api::live_routes(services);
-  if (config.history) {
-    auto history = std::make_shared<api::history_services>(
-      api::history_services{*p->system, p->directory, *p->db, config.default_time_zone});
-    services->usage_windows = [history](const api::http_request& req, const std::string& home) {
-      return api::usage_windows(*history, req, home);
-    };
-    for (auto& r : api::history_routes(history))
-      routes.push_back(std::move(r));
-  }
-  auto rest = api::rest_server::start(
-    {.address = config.http_address, .port = config.http_port, .threads = config.http_threads},
-    std::move(routes), p->metrics);
-  if (!rest)
-    return std::unexpected(rest.error());
-  p->rest = std::move(*rest);
+  if (auto ok = start_feed(*p, config); !ok)
+    return std::unexpected(ok.error());
+  if (config.history)
+    attach_history(*p, config, *context);
+  start_actors(*p, config, context, std::move(*recovered));
+  if (auto ok = start_links(*p, config, std::move(records)); !ok)
+    return std::unexpected(ok.error());
+  if (auto ok = start_rest(*p, config); !ok)
+    return std::unexpected(ok.error());
   p->ready = true;
   return std::unique_ptr<server>{new server{std::move(p)}};
 }
@@ -134,12 +306,22 @@ void server::stop() {
   p.ready = false;
   p.rest->stop();
   p.ingest->stop();
+  p.hubs->stop();
   p.writer->stop(); // commits everything already received
+  p.feed->stop();
+  p.monitor->stop();
+  if (p.zap)
+    p.zap->stop();
   caf::anon_send_exit(p.directory, caf::exit_reason::user_shutdown);
 }
 
 const std::string& server::telemetry_endpoint() const { return parts_->ingest->endpoint(); }
+const std::string& server::hub_endpoint() const { return parts_->hubs->endpoint(); }
+const std::string& server::feed_endpoint() const { return parts_->feed->endpoint(); }
 std::uint16_t server::http_port() const { return parts_->rest->port(); }
 metrics_registry& server::metrics() { return parts_->metrics; }
+const std::optional<std::filesystem::path>& server::admin_token_file() const {
+  return parts_->admin_token_file;
+}
 
 } // namespace hems::app

@@ -3,24 +3,42 @@
 // the actors, the write path, the telemetry socket and the REST API, and
 // stops them in the reverse order. `hems serve` and the benchmarks use it.
 
+#include <filesystem>
 #include <memory>
 #include <optional>
 #include <string>
 
+#include "api/rest_server.hpp"
 #include "core/error.hpp"
-#include "actors/history_context.hpp"
 #include "core/metrics.hpp"
+#include "security/rate_limiter.hpp"
 
 namespace hems::app {
 
 struct server_config {
   std::string data_dir = "./data";
-  std::string telemetry = "tcp://127.0.0.1:5555";
+  std::string telemetry = "tcp://127.0.0.1:5555"; ///< PULL, fire-and-forget
+  std::string hub = "tcp://127.0.0.1:5557";       ///< ROUTER, the hub link
+  std::string feed = "tcp://127.0.0.1:5556";      ///< PUB, the integrator feed
+  /// Acknowledged hub batches are fsynced (group commit) unless set false.
+  bool hub_fsync = true;
+  /// CURVE: the server's secret key file (NAME.key, NAME.pub beside it) and
+  /// the directory of allowed client public keys. Both or neither.
+  std::optional<std::string> curve_key;
+  std::optional<std::string> curve_clients;
   std::string http_address = "127.0.0.1";
   std::uint16_t http_port = 8080; ///< 0 picks a free port
   int http_threads = 2;
   std::size_t actor_threads = 0; ///< 0: one per core
   std::int64_t offline_after_ms = 5 * 60 * 1000;
+  // REST security and limits (docs/SECURITY.md)
+  std::optional<api::tls_files> tls = std::nullopt; ///< HTTPS only, when set
+  security::rate_limit per_token_limit = {};
+  std::size_t max_body_bytes = 64 << 10;
+  std::chrono::milliseconds header_timeout{std::chrono::seconds(10)};
+  std::chrono::milliseconds body_timeout{std::chrono::seconds(10)};
+  std::chrono::milliseconds keepalive_timeout{std::chrono::seconds(60)};
+  bool reissue_admin_token = false; ///< write a new admin.token even if an admin token exists
 
   /// Usage windows, chunks, patterns, notifications (docs/ARCHITECTURE.md).
   bool history = true;
@@ -33,9 +51,6 @@ struct server_config {
   std::int64_t retain_windows_days = 3650;
   /// How often homes' aggregators look at the clock (idle homes close on it).
   std::int64_t history_tick_ms = 5000;
-  /// The feed connects here: closed windows and new notifications.
-  actors::windows_listener on_windows = {};
-  actors::notification_listener on_notification = {};
 };
 
 class server {
@@ -47,8 +62,12 @@ public:
   void stop();
 
   const std::string& telemetry_endpoint() const;
+  const std::string& hub_endpoint() const;
+  const std::string& feed_endpoint() const;
   std::uint16_t http_port() const;
   metrics_registry& metrics();
+  /// The admin token file written at this start, if one was.
+  const std::optional<std::filesystem::path>& admin_token_file() const;
 
   struct parts;
 

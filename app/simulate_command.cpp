@@ -9,8 +9,9 @@
 #include <string>
 #include <vector>
 
-#include <date/date.h>
-
+#include "adapters/curve.hpp"
+#include "core/time_format.hpp"
+#include "sim/hub_sender.hpp"
 #include "sim/neighbourhood.hpp"
 #include "sim/playback.hpp"
 #include "sim/push_sender.hpp"
@@ -43,78 +44,30 @@ std::string quoted(std::string_view v) {
   return q;
 }
 
-// Exactly `n` digits at `pos`.
-bool digits(std::string_view s, std::size_t pos, std::size_t n, int& out) {
-  if (pos + n > s.size())
-    return false;
-  out = 0;
-  for (std::size_t i = pos; i < pos + n; ++i) {
-    if (s[i] < '0' || s[i] > '9')
-      return false;
-    out = out * 10 + (s[i] - '0');
-  }
-  return true;
-}
-
 } // namespace
 
 result<millis> parse_time_arg(std::string_view text) {
-  millis ms = 0;
-  if (!text.empty() && text.find_first_not_of("0123456789") == std::string_view::npos) {
-    if (!parse_int(text, ms))
-      return fail(errc::invalid_input, "out of range");
-    return ms;
-  }
-  // RFC 3339: YYYY-MM-DDTHH:MM:SS[.fraction](Z|+HH:MM|-HH:MM)
-  int y, mo, d, h, mi, s;
-  const char* shape = "expected milliseconds since the epoch or RFC 3339 like "
-                      "2025-11-27T06:00:00Z";
-  if (!digits(text, 0, 4, y) || text.size() < 20 || text[4] != '-' || !digits(text, 5, 2, mo) ||
-      text[7] != '-' || !digits(text, 8, 2, d) ||
-      (text[10] != 'T' && text[10] != 't' && text[10] != ' ') || !digits(text, 11, 2, h) ||
-      text[13] != ':' || !digits(text, 14, 2, mi) || text[16] != ':' || !digits(text, 17, 2, s))
-    return fail(errc::invalid_input, shape);
-  std::size_t pos = 19;
-  millis fraction_ms = 0;
-  if (pos < text.size() && text[pos] == '.') {
-    std::size_t start = ++pos;
-    double scale = 100;
-    while (pos < text.size() && text[pos] >= '0' && text[pos] <= '9') {
-      fraction_ms += static_cast<millis>((text[pos] - '0') * scale);
-      scale /= 10;
-      ++pos;
-    }
-    if (pos == start)
-      return fail(errc::invalid_input, shape);
-  }
-  millis offset_ms = 0;
-  std::string_view zone = text.substr(std::min(pos, text.size()));
-  if (zone == "Z" || zone == "z") {
-  } else if (zone.size() == 6 && (zone[0] == '+' || zone[0] == '-') && zone[3] == ':') {
-    int oh, om;
-    if (!digits(zone, 1, 2, oh) || !digits(zone, 4, 2, om) || oh > 23 || om > 59)
-      return fail(errc::invalid_input, shape);
-    offset_ms = (oh * 60 + om) * 60'000LL * (zone[0] == '-' ? -1 : 1);
-  } else {
-    return fail(errc::invalid_input, shape);
-  }
-  date::year_month_day ymd{date::year{y}, date::month{static_cast<unsigned>(mo)},
-                           date::day{static_cast<unsigned>(d)}};
-  if (!ymd.ok() || h > 23 || mi > 59 || s > 60)
-    return fail(errc::invalid_input, "not a valid date and time");
-  millis days = date::sys_days{ymd}.time_since_epoch().count();
-  return days * 86'400'000LL + ((h * 60LL + mi) * 60 + s) * 1000 + fraction_ms - offset_ms;
+  if (auto t = parse_time(text); t && *t >= 0)
+    return *t;
+  return fail(errc::invalid_input,
+              "expected milliseconds since the epoch or RFC 3339 like 2025-11-27T06:00:00Z");
 }
 
 std::string simulate_usage() {
   return R"(usage: hems simulate [options]
 
-Plays simulated homes and pushes their telemetry to the server's PULL socket.
+Plays simulated homes and sends their telemetry to a hems server: over the hub
+link by default (acknowledged, and the simulated devices obey commands), or
+fire-and-forget to the PULL socket with --link push.
 
   --homes N              homes in the neighbourhood (default 20)
   --devices-per-home K   devices per home, picked from a realistic mix (default 10)
   --rate HZ              samples per device per second, e.g. 0.1 (default 1)
-  --endpoint E           where to push (default tcp://127.0.0.1:5555)
+  --link hub|push        hub link (DEALER, default) or fire-and-forget PUSH
+  --endpoint E           the server's socket (default tcp://127.0.0.1:5557 for hub,
+                         tcp://127.0.0.1:5555 for push)
+  --curve-key FILE       this simulator's CURVE secret key (NAME.key; `hems keys`)
+  --server-key FILE      the server's CURVE public key (NAME.pub)
   --seed S               same seed, same homes and samples (default 1)
   --tz ZONE              the homes' time zone: UTC, +01:00, Europe/Berlin (default UTC)
   --meter                add a whole-home meter to each home
@@ -149,8 +102,9 @@ result<simulate_options> parse_simulate_args(std::span<const std::string_view> a
       continue;
     }
     static constexpr std::string_view with_value[] = {
-        "--homes", "--devices-per-home", "--rate", "--endpoint", "--seed",
-        "--tz",    "--duration",         "--from", "--to",       "--step-ms"};
+        "--homes", "--devices-per-home", "--rate", "--endpoint",  "--seed",       "--tz",
+        "--duration", "--from",          "--to",   "--step-ms", "--link", "--curve-key",
+        "--server-key"};
     if (std::find(std::begin(with_value), std::end(with_value), name) == std::end(with_value))
       return std::unexpected(
           error{errc::invalid_input, "unknown option " + quoted(arg) + " (see --help)"});
@@ -176,6 +130,12 @@ result<simulate_options> parse_simulate_args(std::span<const std::string_view> a
       if (value.empty())
         return std::unexpected(bad(name, "must not be empty"));
       o.endpoint = std::string{value};
+    } else if (name == "--link") {
+      if (value != "hub" && value != "push")
+        return std::unexpected(bad(name, "expected hub or push, got " + quoted(value)));
+      o.link = std::string{value};
+    } else if (name == "--curve-key" || name == "--server-key") {
+      (name == "--curve-key" ? o.curve_key : o.server_key) = std::string{value};
     } else if (name == "--seed") {
       if (!parse_int(value, o.seed))
         return std::unexpected(bad(name, "expected a whole number, got " + quoted(value)));
@@ -200,6 +160,13 @@ result<simulate_options> parse_simulate_args(std::span<const std::string_view> a
   }
   if (o.help)
     return o;
+  if (o.endpoint.empty())
+    o.endpoint = o.link == "hub" ? "tcp://127.0.0.1:5557" : "tcp://127.0.0.1:5555";
+  if (o.curve_key.has_value() != o.server_key.has_value())
+    return std::unexpected(
+      bad(o.curve_key ? "--server-key" : "--curve-key", "CURVE needs both --curve-key and --server-key"));
+  if (o.curve_key && o.link != "hub")
+    return std::unexpected(bad("--curve-key", "is for the hub link (--link hub)"));
   if (auto zone = sim::local_zone::from_name(o.time_zone); !zone)
     return std::unexpected(bad("--tz", zone.error().detail));
   if (o.from.has_value() != o.to.has_value())
@@ -272,8 +239,8 @@ private:
 };
 
 std::string format_utc(millis ms) {
-  auto tp = date::sys_time<std::chrono::milliseconds>{std::chrono::milliseconds{ms}};
-  return date::format("%FT%TZ", date::floor<std::chrono::seconds>(tp));
+  auto text = format_rfc3339(ms); // 2025-11-27T06:00:00.000Z
+  return text.substr(0, 19) + "Z";
 }
 
 void print_progress(const char* what, const sim::playback_stats& s, double elapsed_s) {
@@ -312,24 +279,49 @@ int run_simulate_command(int argc, char** argv) {
   stop_signals signals;
   progress_printer progress{std::chrono::seconds{5}};
   progress_printer blocked_notice{std::chrono::seconds{5}};
-  sim::push_sender_options sender_options;
-  sender_options.endpoint = o.endpoint;
-  sender_options.while_blocked = [&] {
-    if (blocked_notice.due()) {
-      std::printf("hems simulate: waiting: the queue to %s is full (is the server running?)\n",
-                  o.endpoint.c_str());
-      std::fflush(stdout);
+  system_clock wall;
+  // The sink: the hub link (acknowledged, commands obeyed) or a PUSH socket.
+  std::unique_ptr<sim::frame_sink> sink;
+  sim::hub_sender* hubs = nullptr;
+  sim::push_sender* pusher = nullptr;
+  if (o.link == "hub") {
+    sim::hub_sender_options hub_options;
+    hub_options.endpoint = o.endpoint;
+    if (o.curve_key) {
+      auto keys = adapters::read_curve_keypair(*o.curve_key);
+      auto server = adapters::read_curve_key(*o.server_key);
+      if (!keys || !server) {
+        std::fprintf(stderr, "hems simulate: %s\n",
+                     (!keys ? keys.error() : server.error()).detail.c_str());
+        return 2;
+      }
+      hub_options.curve = adapters::curve_client{*keys, *server};
     }
-  };
-  if (o.fast_forward()) {
-    // Bigger frames: fewer queued, and more time to drain them at the end.
-    sender_options.send_hwm = 64;
-    sender_options.linger_ms = 10'000;
-  }
-  auto sender = sim::push_sender::connect(sender_options, &stop_requested);
-  if (!sender) {
-    std::fprintf(stderr, "hems simulate: --endpoint: %s\n", sender.error().detail.c_str());
-    return 2;
+    auto h = std::make_unique<sim::hub_sender>(hub_options, homes, wall, &stop_requested);
+    hubs = h.get();
+    sink = std::move(h);
+  } else {
+    sim::push_sender_options sender_options;
+    sender_options.endpoint = o.endpoint;
+    sender_options.while_blocked = [&] {
+      if (blocked_notice.due()) {
+        std::printf("hems simulate: waiting: the queue to %s is full (is the server running?)\n",
+                    o.endpoint.c_str());
+        std::fflush(stdout);
+      }
+    };
+    if (o.fast_forward()) {
+      // Bigger frames: fewer queued, and more time to drain them at the end.
+      sender_options.send_hwm = 64;
+      sender_options.linger_ms = 10'000;
+    }
+    auto sender = sim::push_sender::connect(sender_options, &stop_requested);
+    if (!sender) {
+      std::fprintf(stderr, "hems simulate: --endpoint: %s\n", sender.error().detail.c_str());
+      return 2;
+    }
+    pusher = sender->get();
+    sink = std::move(*sender);
   }
 
   sim::playback_stats stats;
@@ -348,7 +340,7 @@ int run_simulate_command(int argc, char** argv) {
     ff.from = *o.from;
     ff.to = *o.to;
     ff.step_ms = o.step_ms;
-    stats = sim::fast_forward(homes, **sender, stop_requested, ff, on_progress);
+    stats = sim::fast_forward(homes, *sink, stop_requested, ff, on_progress);
   } else {
     char until[64] = "Ctrl-C to stop";
     if (o.duration_s)
@@ -357,15 +349,27 @@ int run_simulate_command(int argc, char** argv) {
                 homes.device_count() / static_cast<std::size_t>(o.homes), o.rate_hz,
                 o.endpoint.c_str(), until);
     std::fflush(stdout);
-    system_clock wall;
     sim::realtime_options rt;
     if (o.duration_s)
       rt.duration_ms = static_cast<millis>(*o.duration_s * 1000.0);
-    stats = sim::play_realtime(homes, **sender, wall, sim::sleeping_wait(wall, stop_requested),
-                               stop_requested, rt, on_progress);
+    auto wait = hubs ? sim::wait_fn{[hubs](millis until) { hubs->serve_until(until); }}
+                     : sim::sleeping_wait(wall, stop_requested);
+    stats = sim::play_realtime(homes, *sink, wall, wait, stop_requested, rt, on_progress);
   }
-  if (stop_requested.load())
-    (*sender)->drop_unsent(); // asked to stop: do not wait for a server that may be gone
+  if (pusher && stop_requested.load())
+    pusher->drop_unsent(); // asked to stop: do not wait for a server that may be gone
+  if (hubs) {
+    if (!stop_requested.load() && !hubs->drain(30'000))
+      std::printf("hems simulate: some batches were not acknowledged within 30 s\n");
+    auto h = hubs->stats();
+    std::printf("hems simulate: %llu samples acknowledged in %llu batches (%llu resent); "
+                "commands: %llu done, %llu failed\n",
+                static_cast<unsigned long long>(h.samples_accepted),
+                static_cast<unsigned long long>(h.batches_acked),
+                static_cast<unsigned long long>(h.resends),
+                static_cast<unsigned long long>(h.commands_done),
+                static_cast<unsigned long long>(h.commands_failed));
+  }
   print_progress(stop_requested.load() ? "stopped:" : "done:", stats, progress.elapsed_s());
   return 0;
 }

@@ -19,7 +19,9 @@ struct simulate_options {
   int homes = 20;
   int devices_per_home = 10;
   double rate_hz = 1.0;
-  std::string endpoint = "tcp://127.0.0.1:5555";
+  std::string link = "hub";           ///< hub (DEALER, acknowledged) or push
+  std::string endpoint;               ///< empty: the link's default
+  std::optional<std::string> curve_key, server_key;
   std::uint64_t seed = 1;
   std::string time_zone = "UTC";
   bool meters = false;

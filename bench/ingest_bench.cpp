@@ -125,13 +125,23 @@ double raw_rocksdb(const std::filesystem::path& dir, std::size_t samples, std::s
   return static_cast<double>(samples) / seconds_since(start);
 }
 
+// A server on free loopback ports with its data in `dir`.
+app::server_config bench_config(const std::filesystem::path& dir) {
+  app::server_config c;
+  c.data_dir = dir.string();
+  c.telemetry = "tcp://127.0.0.1:*";
+  c.hub = "tcp://127.0.0.1:*";
+  c.feed = "tcp://127.0.0.1:*";
+  c.http_port = 0;
+  return c;
+}
+
 double applied(app::server& s) {
   return prometheus_value(s.metrics().render(), "hems_samples_applied_total");
 }
 
 double through_hems(const std::filesystem::path& dir, const workload& w, std::size_t senders) {
-  auto srv = app::server::start(
-    {.data_dir = dir.string(), .telemetry = "tcp://127.0.0.1:*", .http_port = 0});
+  auto srv = app::server::start(bench_config(dir));
   if (!srv) {
     std::cerr << srv.error().detail << '\n';
     return 0;
@@ -149,8 +159,7 @@ double through_hems(const std::filesystem::path& dir, const workload& w, std::si
 }
 
 void idle_device_memory(const std::filesystem::path& dir, std::size_t devices) {
-  auto srv = app::server::start(
-    {.data_dir = dir.string(), .telemetry = "tcp://127.0.0.1:*", .http_port = 0});
+  auto srv = app::server::start(bench_config(dir));
   if (!srv)
     return;
   auto before = proc_status_kib("VmRSS");

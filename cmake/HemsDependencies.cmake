@@ -11,6 +11,8 @@ find_package(PkgConfig REQUIRED)
 pkg_check_modules(ZMQ REQUIRED IMPORTED_TARGET libzmq>=4.3)
 pkg_check_modules(PISTACHE REQUIRED IMPORTED_TARGET libpistache)
 pkg_check_modules(SODIUM REQUIRED IMPORTED_TARGET libsodium)
+# Pistache's TLS transport; hems reaches into it once (api/tls_handshake.hpp).
+find_package(OpenSSL 3 REQUIRED)
 
 # Debian builds Pistache with TLS; every file that includes it must agree, or
 # the class layouts differ and the ABI breaks.

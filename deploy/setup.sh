@@ -11,6 +11,8 @@ packages=(
   libcaf-dev libzmq3-dev cppzmq-dev librocksdb-dev libpistache-dev libboost-test-dev
   # chosen libraries (see docs/ARCHITECTURE.md)
   libsimdjson-dev libsodium-dev libssl-dev libhowardhinnant-date-dev tzdata
+  # TLS test certificates are made at test time
+  openssl
   # test and benchmark tools: MILP oracle, a pyzmq peer, an HTTP load generator
   coinor-libcbc-dev python3 python3-zmq wrk procps
 )

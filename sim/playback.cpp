@@ -21,7 +21,7 @@ bool send_samples(std::span<const sample> samples, frame_sink& sink, const frame
     if (max_frames && stats.frames >= *max_frames)
       return false;
     std::size_t bytes = f.json.size();
-    if (!sink.send(std::move(f.json), f.samples)) {
+    if (!sink.send(std::move(f.json), f.samples, samples.front().home)) {
       stats.sink_gave_up = true;
       return false;
     }

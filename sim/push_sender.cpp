@@ -34,7 +34,7 @@ void push_sender::drop_unsent() {
   impl_->socket.set(zmq::sockopt::linger, 0);
 }
 
-bool push_sender::send(std::string&& frame, std::size_t samples) {
+bool push_sender::send(std::string&& frame, std::size_t samples, std::string_view) {
   zmq::message_t message{frame.data(), frame.size()};
   for (;;) {
     try {

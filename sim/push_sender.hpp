@@ -36,7 +36,7 @@ public:
                                                       const std::atomic<bool>* stop = nullptr);
   ~push_sender() override;
 
-  bool send(std::string&& frame, std::size_t samples) override;
+  bool send(std::string&& frame, std::size_t samples, std::string_view home) override;
   /// Closing will not wait for queued frames (after Ctrl-C, say).
   void drop_unsent();
 

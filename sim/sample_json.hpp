@@ -8,15 +8,11 @@
 #include <string>
 #include <vector>
 
-#include "core/json_writer.hpp"
-#include "core/sample.hpp"
+#include "core/sample_json.hpp"
 
 namespace hems::sim {
 
-/// Writes one sample as a JSON object: the required fields, then the
-/// optional ones the sample has.
-void write_sample(json_writer& w, const sample& s);
-std::string sample_to_json(const sample& s);
+// One sample's JSON is hems::write_sample / hems::sample_to_json (core/sample_json.hpp).
 
 struct frame_limits {
   std::size_t max_samples = 10'000;

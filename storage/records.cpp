@@ -8,6 +8,7 @@ namespace {
 
 constexpr std::uint8_t sample_format_v1 = 1;
 constexpr std::uint8_t device_format_v1 = 1;
+constexpr std::uint8_t command_format_v1 = 1;
 
 enum sample_flags : std::uint8_t {
   has_energy = 1 << 0,
@@ -255,6 +256,72 @@ result<device_record> decode_device_record(std::string_view value) {
   r.kind = static_cast<device_kind>(kind);
   r.last.home = r.home;
   r.last.device = r.device;
+  return r;
+}
+
+std::string command_key(const command& c) {
+  std::string key;
+  key.reserve(c.home.size() + c.id.size() + 9);
+  key.append(c.home);
+  key.push_back('\0');
+  append_big_endian(key, static_cast<std::uint64_t>(c.issued_ms));
+  key.append(c.id);
+  return key;
+}
+
+std::string encode_command_record(const command_record& r) {
+  std::string out;
+  out.reserve(128);
+  const auto& c = r.cmd;
+  put_u8(out, command_format_v1);
+  put_string(out, c.id);
+  put_string(out, c.home);
+  put_string(out, c.device);
+  put_u8(out, static_cast<std::uint8_t>(c.action));
+  put_varint(out, c.params.size());
+  for (const auto& [name, value] : c.params) {
+    put_string(out, name);
+    put_f64(out, value);
+  }
+  put_string(out, c.reason);
+  put_string(out, c.source);
+  put_varint(out, static_cast<std::uint64_t>(c.issued_ms));
+  put_varint(out, static_cast<std::uint64_t>(c.expires_ms));
+  put_u8(out, static_cast<std::uint8_t>(r.status));
+  put_string(out, r.detail);
+  put_varint(out, r.attempts);
+  put_varint(out, static_cast<std::uint64_t>(r.updated_ms));
+  return out;
+}
+
+result<command_record> decode_command_record(std::string_view value) {
+  reader in{value};
+  command_record r;
+  auto& c = r.cmd;
+  if (in.u8() != command_format_v1)
+    return fail(errc::corruption, "command record has an unknown format");
+  c.id.assign(in.string());
+  c.home.assign(in.string());
+  c.device.assign(in.string());
+  auto action = in.u8();
+  auto params = in.varint();
+  for (std::uint64_t i = 0; i < params && in.ok(); ++i) {
+    std::string name{in.string()};
+    c.params[name] = in.f64();
+  }
+  c.reason.assign(in.string());
+  c.source.assign(in.string());
+  c.issued_ms = static_cast<millis>(in.varint());
+  c.expires_ms = static_cast<millis>(in.varint());
+  auto status = in.u8();
+  r.detail.assign(in.string());
+  r.attempts = static_cast<std::uint32_t>(in.varint());
+  r.updated_ms = static_cast<millis>(in.varint());
+  if (!in.ok() || !in.at_end() || action > static_cast<std::uint8_t>(command_action::start) ||
+      status > static_cast<std::uint8_t>(command_status::no_hub))
+    return fail(errc::corruption, "command record is malformed");
+  c.action = static_cast<command_action>(action);
+  r.status = static_cast<command_status>(status);
   return r;
 }
 

@@ -7,6 +7,7 @@
 #include <string>
 #include <string_view>
 
+#include "core/command.hpp"
 #include "core/error.hpp"
 #include "core/sample.hpp"
 
@@ -54,5 +55,10 @@ result<sample> decode_sample(std::string_view key, std::string_view value);
 
 std::string encode_device_record(const device_record& r);
 result<device_record> decode_device_record(std::string_view value);
+
+/// `home \0 be64(issued) id`: a home's commands sort by time of issue.
+std::string command_key(const command& c);
+std::string encode_command_record(const command_record& r);
+result<command_record> decode_command_record(std::string_view value);
 
 } // namespace hems::storage

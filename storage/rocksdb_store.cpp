@@ -8,6 +8,9 @@
 //   homes          home + name -> aggregation checkpoint, time zone, patterns
 //   notifications  home + ts + kind + subject -> notification JSON
 //   settings       name -> value
+//   commands       command_key -> command record (every command and its outcome)
+//   tokens         token id -> token record (security/token_record)
+//   audit          time + sequence -> audit entry (security/audit_log)
 // rocksdb::Status never leaves this file: to_error() turns it into hems::error.
 
 #include <algorithm>
@@ -19,6 +22,8 @@
 #include <rocksdb/slice_transform.h>
 #include <rocksdb/table.h>
 #include <rocksdb/write_batch.h>
+
+#include <limits>
 
 #include "storage/rocksdb_retention.hpp"
 #include "storage/sample_chunk.hpp"
@@ -47,19 +52,35 @@ error to_error(const rocksdb::Status& s, std::string_view what) {
   return error{code, std::string{what} + ": " + s.ToString()};
 }
 
+constexpr millis max_key_time = std::numeric_limits<millis>::max();
+
 enum cf_index : std::size_t {
   cf_default,
   cf_devices,
   cf_samples,
   cf_settings,
+  cf_commands,
+  cf_tokens,
+  cf_audit,
   cf_chunks,
   cf_windows,
   cf_homes,
   cf_notifications,
   cf_count
 };
-constexpr const char* cf_names[cf_count] = {"default",       "devices", "samples", "settings",
-                                            "sample_chunks", "windows", "homes",   "notifications"};
+constexpr const char* cf_names[cf_count] = {
+  "default", "devices",       "samples", "settings", "commands",     "tokens",
+  "audit",   "sample_chunks", "windows", "homes",    "notifications"};
+
+cf_index cf_of(collection c) {
+  switch (c) {
+    case collection::tokens:
+      return cf_tokens;
+    case collection::audit:
+      return cf_audit;
+  }
+  return cf_default;
+}
 
 class rocksdb_batch final : public write_batch {
 public:
@@ -245,6 +266,37 @@ public:
     if (!chunks->status().ok())
       return std::unexpected(to_error(chunks->status(), "read sample chunks"));
     return page;
+  }
+
+  result<void> put_command(const command_record& r) override {
+    auto s = db_->Put({}, cfs_[cf_commands], command_key(r.cmd), encode_command_record(r));
+    if (!s.ok())
+      return std::unexpected(to_error(s, "put command"));
+    return {};
+  }
+
+  result<std::vector<command_record>> list_commands(std::string_view home, std::size_t limit,
+                                                    std::optional<millis> before) override {
+    std::vector<command_record> out;
+    std::string prefix{home};
+    prefix.push_back('\0');
+    std::string start = prefix;
+    append_big_endian(start, static_cast<std::uint64_t>(before.value_or(max_key_time)));
+    std::unique_ptr<rocksdb::Iterator> it{db_->NewIterator({}, cfs_[cf_commands])};
+    for (it->SeekForPrev(start); it->Valid() && out.size() < limit; it->Prev()) {
+      auto key = it->key().ToStringView();
+      if (!key.starts_with(prefix))
+        break;
+      if (key.size() >= start.size() && key.substr(0, start.size()) == start)
+        continue; // issued exactly at `before`: not earlier
+      auto r = decode_command_record(it->value().ToStringView());
+      if (!r)
+        return std::unexpected(r.error());
+      out.push_back(std::move(*r));
+    }
+    if (!it->status().ok())
+      return std::unexpected(to_error(it->status(), "list commands"));
+    return out;
   }
 
   result<std::optional<std::string>> get_setting(std::string_view key) override {
@@ -513,6 +565,44 @@ public:
       out.emplace_back(cf_names[i], bytes);
     }
     return out;
+  }
+
+  result<std::optional<std::string>> get_record(collection c, std::string_view key) override {
+    std::string value;
+    auto s = db_->Get({}, cfs_[cf_of(c)], key, &value);
+    if (s.IsNotFound())
+      return std::optional<std::string>{};
+    if (!s.ok())
+      return std::unexpected(to_error(s, "get record"));
+    return std::optional<std::string>{std::move(value)};
+  }
+
+  result<void> put_record(collection c, std::string_view key, std::string_view value) override {
+    rocksdb::WriteOptions opts;
+    opts.sync = true;
+    auto s = db_->Put(opts, cfs_[cf_of(c)], key, value);
+    if (!s.ok())
+      return std::unexpected(to_error(s, "put record"));
+    return {};
+  }
+
+  result<record_page> scan_records(collection c, const record_query& q) override {
+    record_page page;
+    rocksdb::Slice upper{q.end};
+    rocksdb::ReadOptions opts;
+    if (!q.end.empty())
+      opts.iterate_upper_bound = &upper;
+    std::unique_ptr<rocksdb::Iterator> it{db_->NewIterator(opts, cfs_[cf_of(c)])};
+    for (it->Seek(q.start); it->Valid(); it->Next()) {
+      if (page.records.size() == q.limit) {
+        page.more = true;
+        break;
+      }
+      page.records.emplace_back(it->key().ToString(), it->value().ToString());
+    }
+    if (!it->status().ok())
+      return std::unexpected(to_error(it->status(), "scan records"));
+    return page;
   }
 
 private:

@@ -26,18 +26,31 @@ sample_writer::sample_writer(store& db, device_ledger ledger, metrics_registry& 
 
 sample_writer::~sample_writer() { stop(); }
 
-bool sample_writer::submit(ingest_batch&& batch) {
-  std::unique_lock lock{mutex_};
+bool sample_writer::has_room(std::size_t samples) const {
   // A batch larger than the whole queue is still admitted once the queue is empty.
-  not_full_.wait(lock, [&] {
-    return stopping_ || queued_samples_ == 0 ||
-           queued_samples_ + batch.samples.size() <= options_.queue_capacity_samples;
-  });
-  if (stopping_)
-    return false;
+  return queued_samples_ == 0 || queued_samples_ + samples <= options_.queue_capacity_samples;
+}
+
+void sample_writer::enqueue(ingest_batch&& batch) {
   queued_samples_ += batch.samples.size();
   queue_.push_back(std::move(batch));
   not_empty_.notify_one();
+}
+
+bool sample_writer::submit(ingest_batch&& batch) {
+  std::unique_lock lock{mutex_};
+  not_full_.wait(lock, [&] { return stopping_ || has_room(batch.samples.size()); });
+  if (stopping_)
+    return false;
+  enqueue(std::move(batch));
+  return true;
+}
+
+bool sample_writer::try_submit(ingest_batch& batch) {
+  std::lock_guard lock{mutex_};
+  if (stopping_ || !has_room(batch.samples.size()))
+    return false;
+  enqueue(std::move(batch));
   return true;
 }
 

@@ -58,6 +58,10 @@ public:
   /// Queues a batch, blocking while the queue is full. False once stopped.
   bool submit(ingest_batch&& batch);
 
+  /// Queues a batch if there is room now; otherwise leaves it untouched and
+  /// returns false (callers that must not block, like the hub link, retry).
+  bool try_submit(ingest_batch& batch);
+
   /// Commits what is queued, then stops the writer thread.
   void stop();
 
@@ -65,6 +69,8 @@ public:
 
 private:
   void run();
+  bool has_room(std::size_t samples) const; // mutex_ held
+  void enqueue(ingest_batch&& batch);       // mutex_ held
   void commit_group(std::vector<ingest_batch>& group);
 
   store& db_;

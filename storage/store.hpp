@@ -47,6 +47,27 @@ struct sample_page {
   bool more = false; ///< another page follows
 };
 
+/// Small keyed collections kept beside the telemetry, each in its own column
+/// family. Values are opaque bytes: the module that owns a collection encodes
+/// them (security/ for tokens and the audit log).
+enum class collection : std::uint8_t {
+  tokens, ///< token id -> token record (hashes only, never secrets)
+  audit,  ///< big-endian time + sequence -> audit entry
+};
+
+/// Records with start <= key < end (no upper bound when end is empty), in key
+/// order, at most `limit` of them.
+struct record_query {
+  std::string start;
+  std::string end;
+  std::size_t limit = 1000;
+};
+
+struct record_page {
+  std::vector<std::pair<std::string, std::string>> records; ///< key, value
+  bool more = false; ///< another record follows in the range
+};
+
 class store {
 public:
   virtual ~store() = default;
@@ -58,9 +79,22 @@ public:
   virtual result<std::vector<device_record>> load_devices() = 0;
   virtual result<sample_page> read_samples(const sample_query& q) = 0;
 
+  /// Stores a command with its current outcome (replacing an earlier state).
+  virtual result<void> put_command(const command_record& r) = 0;
+  /// A home's commands, newest first; `before`: only those issued earlier.
+  virtual result<std::vector<command_record>> list_commands(std::string_view home,
+                                                            std::size_t limit,
+                                                            std::optional<millis> before) = 0;
+
   /// Small named values (server settings, secrets' hashes, counters).
   virtual result<std::optional<std::string>> get_setting(std::string_view key) = 0;
   virtual result<void> put_setting(std::string_view key, std::string_view value) = 0;
+
+  /// Keyed collections (see `collection`). Writes are fsynced: they are rare
+  /// and each one is a decision (a token issued, an entry of the audit log).
+  virtual result<std::optional<std::string>> get_record(collection c, std::string_view key) = 0;
+  virtual result<void> put_record(collection c, std::string_view key, std::string_view value) = 0;
+  virtual result<record_page> scan_records(collection c, const record_query& q) = 0;
 
   /// Windows, chunks, home values and notifications; null for a store that
   /// keeps no history.

@@ -29,7 +29,9 @@ energy_segment segment_between(const reading& prev, const reading& next) {
   return held_power(prev, next.ts);
 }
 
-energy_segment hold_after(const reading& last, millis until) { return held_power(last, until); }
+energy_segment hold_after(const reading& last, millis until) {
+  return held_power(last, until);
+}
 
 double overlap_wh(const energy_segment& seg, millis a, millis b) {
   if (seg.to <= seg.from)

@@ -11,7 +11,7 @@ int main(int argc, char** argv) {
   const char* endpoint = argc > 1 ? argv[1] : "tcp://127.0.0.1:5555";
   zmq::context_t ctx{1};
   zmq::socket_t push{ctx, zmq::socket_type::push};
-  push.set(zmq::sockopt::linger, 5000); // deliver what is queued before exiting
+  push.set(zmq::sockopt::linger, 30000); // up to 30 s to deliver what is queued before exiting
   push.connect(endpoint);
 
   auto now = std::chrono::duration_cast<std::chrono::milliseconds>(

@@ -13,7 +13,8 @@ hems, cpp_example, py_example = sys.argv[1:4]
 with tempfile.TemporaryDirectory() as tmp:
     ports = os.path.join(tmp, "ports.json")
     server = subprocess.Popen([hems, "serve", "--data", os.path.join(tmp, "data"),
-                               "--telemetry", "tcp://127.0.0.1:*", "--http", "127.0.0.1:0",
+                               "--telemetry", "tcp://127.0.0.1:*", "--hub", "tcp://127.0.0.1:*",
+                               "--feed", "tcp://127.0.0.1:*", "--http", "127.0.0.1:0",
                                "--ports-file", ports], stdout=subprocess.DEVNULL)
     try:
         deadline = time.time() + 30
@@ -22,6 +23,12 @@ with tempfile.TemporaryDirectory() as tmp:
             time.sleep(0.01)
         with open(ports) as f:
             p = json.load(f)
+        # The server wrote its first admin token before it started listening.
+        with open(os.path.join(tmp, "data", "admin.token")) as f:
+            auth = {"Authorization": "Bearer " + f.read().strip()}
+
+        def get(url):
+            return urllib.request.urlopen(urllib.request.Request(url, headers=auth))
         subprocess.run([cpp_example, p["telemetry"]], check=True)
         subprocess.run([sys.executable, py_example, p["telemetry"]], check=True)
 
@@ -30,7 +37,7 @@ with tempfile.TemporaryDirectory() as tmp:
             deadline = time.time() + 20
             while True:
                 try:
-                    return {d["id"]: d for d in json.load(urllib.request.urlopen(url))["devices"]}
+                    return {d["id"]: d for d in json.load(get(url))["devices"]}
                 except urllib.error.HTTPError as e:
                     assert e.code == 404 and time.time() < deadline, "no devices for " + home
                     time.sleep(0.01)

@@ -132,7 +132,9 @@ BOOST_AUTO_TEST_CASE(bad_frames_and_samples_are_counted_and_cost_nothing_else) {
   push.send(std::string(100, '[') + std::string(100, ']'));
   push.send("[" + sample_json("h", "good", t, 5) + R"(,{"home":"h","device":"bad","ts":1,"power_w":1})" +
             R"(,{"home":"h","device":"bad2","ts":)" + std::to_string(t) + R"(,"power_w":1e999}])");
-  BOOST_REQUIRE(eventually([&] { return metric(hems.http_port(), "hems_samples_stored_total") == 1; }));
+  // Applied, not just stored: live state follows the durable write.
+  BOOST_REQUIRE(eventually([&] { return metric(hems.http_port(), "hems_samples_applied_total") == 1; }));
+  BOOST_TEST(metric(hems.http_port(), "hems_samples_stored_total") == 1);
   auto port = hems.http_port();
   BOOST_TEST(metric(port, "hems_telemetry_frames_rejected_total{reason=\"not_json\"}") == 1);
   BOOST_TEST(metric(port, "hems_telemetry_frames_rejected_total{reason=\"not_utf8\"}") == 1);
@@ -155,7 +157,8 @@ BOOST_AUTO_TEST_CASE(devices_and_energy_today_survive_a_restart) {
     push.send("[" + sample_json("h", "heater", t - 120'000, 1200, 1) + "," +
               sample_json("h", "heater", t - 60'000, 600, 2) + "]");
     BOOST_REQUIRE(eventually([&] {
-      return metric(hems.http_port(), "hems_samples_stored_total") == 2;
+      // Applied, not just stored: live state follows the durable write.
+      return metric(hems.http_port(), "hems_samples_applied_total") == 2;
     }));
     before = http_get(hems.http_port(), "/devices?home=h").body;
     BOOST_TEST(hems.stop(SIGTERM) == 0);

@@ -15,7 +15,8 @@ hems = sys.argv[1]
 with tempfile.TemporaryDirectory() as tmp:
     ports = os.path.join(tmp, "ports.json")
     server = subprocess.Popen([hems, "serve", "--data", os.path.join(tmp, "data"),
-                               "--telemetry", "tcp://127.0.0.1:*", "--http", "127.0.0.1:0",
+                               "--telemetry", "tcp://127.0.0.1:*", "--hub", "tcp://127.0.0.1:*",
+                               "--feed", "tcp://127.0.0.1:*", "--http", "127.0.0.1:0",
                                "--ports-file", ports], stdout=subprocess.DEVNULL)
     try:
         deadline = time.time() + 30
@@ -25,6 +26,12 @@ with tempfile.TemporaryDirectory() as tmp:
             time.sleep(0.01)
         with open(ports) as f:
             p = json.load(f)
+        # The server wrote its first admin token before it started listening.
+        with open(os.path.join(tmp, "data", "admin.token")) as f:
+            auth = {"Authorization": "Bearer " + f.read().strip()}
+
+        def get(url):
+            return urllib.request.urlopen(urllib.request.Request(url, headers=auth))
         push = zmq.Context().socket(zmq.PUSH)
         push.connect(p["telemetry"])
         ts = int(time.time() * 1000)
@@ -35,7 +42,7 @@ with tempfile.TemporaryDirectory() as tmp:
         url = "http://127.0.0.1:%d/devices?home=h-py" % p["http"]
         while True:
             try:
-                body = json.load(urllib.request.urlopen(url))
+                body = json.load(get(url))
                 break
             except urllib.error.HTTPError as e:
                 assert e.code == 404, e.code
@@ -45,8 +52,7 @@ with tempfile.TemporaryDirectory() as tmp:
         device = body["devices"][0]
         assert device["id"] == "kettle" and device["power_w"] == 2200.0, body
         assert device["online"] is True and device["kind"] == "appliance", body
-        usage = json.load(urllib.request.urlopen(
-            "http://127.0.0.1:%d/usage?home=h-py" % p["http"]))
+        usage = json.load(get("http://127.0.0.1:%d/usage?home=h-py" % p["http"]))
         assert usage["power_w"] == 2200.0, usage
         print("pyzmq sample visible over REST after %.1f ms" % visible_ms)
     finally:

@@ -1,7 +1,10 @@
 #pragma once
 // Runs the real `hems serve` binary for end-to-end tests: a temporary data
 // directory, loopback ports picked by the server itself (read back from its
-// --ports-file), and kill() for crash tests.
+// --ports-file), and kill() for crash tests. It reads the admin token the
+// server wrote to <data>/admin.token and registers it with the HTTP client
+// (with the certificate as CA when the server serves TLS), so plain
+// http_get(hems.http_port(), ...) calls are authenticated.
 
 #include <sys/types.h>
 
@@ -25,7 +28,11 @@ public:
   ~hems_process();
 
   std::uint16_t http_port() const { return http_port_; }
+  /// The first admin token (the contents of <data>/admin.token).
+  const std::string& admin_token() const { return admin_token_; }
   const std::string& telemetry_endpoint() const { return telemetry_; }
+  const std::string& hub_endpoint() const { return hub_; }
+  const std::string& feed_endpoint() const { return feed_; }
   pid_t pid() const { return pid_; }
 
   /// Sends a signal and waits for the process to end; returns its exit status.
@@ -42,6 +49,40 @@ private:
   pid_t pid_ = -1;
   std::uint16_t http_port_ = 0;
   std::string telemetry_;
+  std::string admin_token_;
+  std::string hub_;
+  std::string feed_;
+};
+
+} // namespace hems::test
+
+namespace hems::test {
+
+/// A TCP port on 127.0.0.1 that was free a moment ago (for a server that
+/// must come back on the same port after a restart).
+std::uint16_t free_tcp_port();
+
+/// A line of the server's /proc status (VmRSS, VmHWM) in KiB, or -1.
+long process_status_kib(pid_t pid, const std::string& field);
+
+} // namespace hems::test
+
+namespace hems::test {
+
+/// Another program (e.g. `hems simulate`) running beside the test; killed
+/// when the test ends or crashes.
+class child_process {
+public:
+  explicit child_process(std::vector<std::string> args);
+  ~child_process();
+  child_process(const child_process&) = delete;
+  child_process& operator=(const child_process&) = delete;
+  /// Sends `signal` and waits; returns the exit status.
+  int stop(int signal = 15);
+  pid_t pid() const { return pid_; }
+
+private:
+  pid_t pid_ = -1;
 };
 
 } // namespace hems::test

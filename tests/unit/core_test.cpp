@@ -28,16 +28,16 @@ BOOST_AUTO_TEST_CASE(names_round_trip) {
 BOOST_AUTO_TEST_CASE(json_writer_places_commas_and_escapes) {
   json_writer w;
   w.begin_object()
-    .field("a", 1)
-    .field("s", "q\"\\\n\x01")
-    .key("xs")
-    .begin_array()
-    .value(0.1)
-    .value(true)
-    .null()
-    .end_array()
-    .field("nan", std::numeric_limits<double>::quiet_NaN())
-    .end_object();
+      .field("a", 1)
+      .field("s", "q\"\\\n\x01")
+      .key("xs")
+      .begin_array()
+      .value(0.1)
+      .value(true)
+      .null()
+      .end_array()
+      .field("nan", std::numeric_limits<double>::quiet_NaN())
+      .end_object();
   BOOST_TEST(w.str() == R"({"a":1,"s":"q\"\\\n\u0001","xs":[0.1,true,null],"nan":null})");
 }
 

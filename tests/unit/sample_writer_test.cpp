@@ -4,6 +4,7 @@
 #include <future>
 
 #include "storage/sample_writer.hpp"
+#include "tests/support/forwarding_store.hpp"
 #include "tests/support/temp_dir.hpp"
 
 using namespace hems;
@@ -22,32 +23,18 @@ sample make_sample(std::string device, millis ts, std::optional<std::uint64_t> s
 }
 
 // A real RocksDB store whose commits can be made to fail.
-class flaky_store final : public store {
+class flaky_store final : public test::forwarding_store {
 public:
-  explicit flaky_store(std::unique_ptr<store> inner) : inner_(std::move(inner)) {}
+  using forwarding_store::forwarding_store;
   bool fail_next = false;
 
-  std::unique_ptr<write_batch> new_batch() override { return inner_->new_batch(); }
   result<void> commit(write_batch& b, durability d) override {
     if (fail_next) {
       fail_next = false;
       return fail(errc::io_error, "disk on fire");
     }
-    return inner_->commit(b, d);
+    return forwarding_store::commit(b, d);
   }
-  result<std::vector<device_record>> load_devices() override { return inner_->load_devices(); }
-  result<sample_page> read_samples(const sample_query& q) override {
-    return inner_->read_samples(q);
-  }
-  result<std::optional<std::string>> get_setting(std::string_view k) override {
-    return inner_->get_setting(k);
-  }
-  result<void> put_setting(std::string_view k, std::string_view v) override {
-    return inner_->put_setting(k, v);
-  }
-
-private:
-  std::unique_ptr<store> inner_;
 };
 
 struct fixture {

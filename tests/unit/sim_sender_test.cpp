@@ -179,7 +179,7 @@ BOOST_AUTO_TEST_CASE(a_blocked_sender_gives_up_when_stopped) {
   BOOST_REQUIRE(sender.has_value());
   bool all_sent = true;
   for (int i = 0; i < 5 && all_sent; ++i)
-    all_sent = (*sender)->send(std::string(100, 'x'), 1);
+    all_sent = (*sender)->send(std::string(100, 'x'), 1, "h");
   BOOST_TEST(!all_sent);
 
   BOOST_TEST(!push_sender::connect(to("not-an-endpoint"), nullptr).has_value());
@@ -198,6 +198,8 @@ BOOST_AUTO_TEST_CASE(the_simulate_command_fast_forwards_to_an_endpoint) {
                                 "1736730000000",
                                 "--step-ms",
                                 "60000",
+                                "--link",
+                                "push",
                                 "--endpoint",
                                 server.endpoint,
                                 "--tz",

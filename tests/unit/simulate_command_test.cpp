@@ -30,7 +30,13 @@ BOOST_AUTO_TEST_CASE(defaults_match_the_issue) {
   BOOST_TEST(o->homes == 20);
   BOOST_TEST(o->devices_per_home == 10);
   BOOST_TEST(o->rate_hz == 1.0);
-  BOOST_TEST(o->endpoint == "tcp://127.0.0.1:5555");
+  BOOST_TEST(o->link == "hub");
+  BOOST_TEST(o->endpoint == "tcp://127.0.0.1:5557");
+  auto push = parse({"--link", "push"});
+  BOOST_REQUIRE(push.has_value());
+  BOOST_TEST(push->endpoint == "tcp://127.0.0.1:5555");
+  BOOST_TEST(!parse({"--link", "carrier-pigeon"}).has_value());
+  BOOST_TEST(!parse({"--curve-key", "x.key"}).has_value()); // needs --server-key too
   BOOST_TEST(!o->duration_s.has_value());
   BOOST_TEST(!o->fast_forward());
   BOOST_TEST(!o->meters);

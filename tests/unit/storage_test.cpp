@@ -156,3 +156,69 @@ BOOST_AUTO_TEST_CASE(an_unusable_directory_is_an_error_not_a_crash) {
   BOOST_TEST(!s.has_value());
   BOOST_TEST((s.error().code == errc::io_error));
 }
+
+BOOST_AUTO_TEST_CASE(collections_keep_their_records_apart_and_survive_a_reopen) {
+  test::temp_dir dir;
+  {
+    auto db = open(dir);
+    BOOST_REQUIRE(db->put_record(collection::tokens, "t1", "token one").has_value());
+    BOOST_REQUIRE(db->put_record(collection::audit, "t1", "audit one").has_value());
+    BOOST_TEST(**db->get_record(collection::tokens, "t1") == "token one");
+    BOOST_TEST(!db->get_record(collection::tokens, "t2")->has_value());
+  }
+  auto db = open(dir);
+  BOOST_TEST(**db->get_record(collection::tokens, "t1") == "token one");
+  BOOST_TEST(**db->get_record(collection::audit, "t1") == "audit one");
+  BOOST_TEST(!db->get_setting("t1")->has_value());
+}
+
+BOOST_AUTO_TEST_CASE(record_scans_are_ordered_bounded_and_paged) {
+  test::temp_dir dir;
+  auto db = open(dir);
+  for (auto key : {"b", "d", "a", "c", "e"})
+    BOOST_REQUIRE(db->put_record(collection::audit, key, std::string{"v"} + key).has_value());
+  auto page = db->scan_records(collection::audit, {.start = "b", .end = "e", .limit = 2});
+  BOOST_REQUIRE(page.has_value());
+  BOOST_REQUIRE_EQUAL(page->records.size(), 2u);
+  BOOST_TEST(page->records[0].first == "b");
+  BOOST_TEST(page->records[1].second == "vc");
+  BOOST_TEST(page->more);
+  auto rest = db->scan_records(collection::audit, {.start = "c\x01", .end = "e", .limit = 2});
+  BOOST_REQUIRE_EQUAL(rest->records.size(), 1u);
+  BOOST_TEST(rest->records[0].first == "d");
+  BOOST_TEST(!rest->more);
+  auto all = db->scan_records(collection::audit, {.start = "", .end = "", .limit = 100});
+  BOOST_TEST(all->records.size() == 5u);
+  BOOST_TEST(db->scan_records(collection::tokens, {})->records.empty());
+}
+
+BOOST_AUTO_TEST_CASE(commands_round_trip_and_list_newest_first) {
+  test::temp_dir dir;
+  auto db = open(dir);
+  for (int i = 0; i < 5; ++i) {
+    command_record r;
+    r.cmd.id = "c-" + std::to_string(i);
+    r.cmd.home = i == 4 ? "other" : "h";
+    r.cmd.device = "lamp";
+    r.cmd.action = command_action::set;
+    r.cmd.params["setpoint_c"] = 18.5 + i;
+    r.cmd.reason = "because";
+    r.cmd.issued_ms = 1795740000000 + i;
+    r.cmd.expires_ms = 1795740060000;
+    r.status = i == 0 ? command_status::expired : command_status::pending;
+    r.attempts = static_cast<std::uint32_t>(i);
+    BOOST_REQUIRE(db->put_command(r).has_value());
+    BOOST_TEST((*decode_command_record(encode_command_record(r)) == r));
+  }
+  auto all = db->list_commands("h", 10, {});
+  BOOST_REQUIRE(all.has_value());
+  BOOST_REQUIRE_EQUAL(all->size(), 4u);
+  BOOST_TEST(all->front().cmd.id == "c-3");
+  BOOST_TEST(all->back().cmd.id == "c-0");
+  BOOST_TEST((all->back().status == command_status::expired));
+  auto page = db->list_commands("h", 2, 1795740000002);
+  BOOST_REQUIRE_EQUAL(page->size(), 2u);
+  BOOST_TEST(page->front().cmd.id == "c-1");
+  BOOST_TEST(db->list_commands("nobody", 10, {})->empty());
+  BOOST_TEST(!decode_command_record("\x01\x02").has_value());
+}

@@ -1,0 +1,251 @@
+// Hub link benchmark (issue 3): acknowledged ingest through the ROUTER with
+// the default durability (group commit with fsync), next to RocksDB's own
+// synced batched write rate in the same run; send-to-ack latency p50/p99;
+// then memory under overload (PUSH senders faster than storage).
+//
+//   build/release/bench/hub_bench [--samples N] [--hubs H] [--batch B] [--overload-seconds S]
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <filesystem>
+#include <iostream>
+#include <thread>
+#include <vector>
+
+#include <rocksdb/db.h>
+#include <rocksdb/write_batch.h>
+#include <zmq.hpp>
+
+#include "adapters/hub_client.hpp"
+#include "adapters/interruptible_poll.hpp"
+#include "app/cli_options.hpp"
+#include "app/server.hpp"
+#include "bench/bench_util.hpp"
+#include "core/json_writer.hpp"
+#include "core/sample_json.hpp"
+#include "storage/records.hpp"
+
+using namespace hems;
+using namespace hems::bench;
+
+namespace {
+
+constexpr millis t0 = 1795737600000;
+
+// One hub's batch: `per_batch` readings of its home's 10 devices, unique seq.
+std::string batch_json(std::size_t hub, std::size_t batch, std::size_t per_batch) {
+  json_writer w;
+  w.begin_array();
+  for (std::size_t i = 0; i < per_batch; ++i) {
+    sample s;
+    s.home = "h-" + std::to_string(hub);
+    s.device = "dev-" + std::to_string(i % 10);
+    auto k = static_cast<std::int64_t>(batch * per_batch + i) / 10;
+    s.ts_ms = t0 + k * 1000;
+    s.power_w = static_cast<double>((k * 37) % 3000);
+    s.energy_wh = static_cast<double>(k);
+    s.seq = static_cast<std::uint64_t>(k + 1);
+    s.state = device_state::on;
+    s.kind = device_kind::plug;
+    write_sample(w, s);
+  }
+  w.end_array();
+  return w.take();
+}
+
+double rocksdb_synced(const std::filesystem::path& dir, std::size_t samples, std::size_t per_batch) {
+  rocksdb::Options opts;
+  opts.create_if_missing = true;
+  rocksdb::DB* raw = nullptr;
+  if (!rocksdb::DB::Open(opts, dir.string(), &raw).ok())
+    return 0;
+  std::unique_ptr<rocksdb::DB> db{raw};
+  rocksdb::WriteOptions sync;
+  sync.sync = true;
+  std::string value(26, 'v');
+  auto start = std::chrono::steady_clock::now();
+  for (std::size_t i = 0; i < samples;) {
+    rocksdb::WriteBatch batch;
+    for (std::size_t k = 0; k < per_batch && i < samples; ++k, ++i)
+      batch.Put(storage::sample_key("h-1", "dev-" + std::to_string(i % 10), t0 + i, i), value);
+    db->Write(sync, &batch);
+  }
+  return static_cast<double>(samples) / seconds_since(start);
+}
+
+app::server_config bench_config(const std::filesystem::path& dir) {
+  app::server_config c;
+  c.data_dir = dir.string();
+  c.telemetry = "tcp://127.0.0.1:*";
+  c.hub = "tcp://127.0.0.1:*";
+  c.feed = "tcp://127.0.0.1:*";
+  c.http_port = 0;
+  return c;
+}
+
+struct acked_run {
+  double samples_per_s = 0;
+  double p50_ms = 0, p99_ms = 0;
+};
+
+acked_run through_hub_link(const std::filesystem::path& dir, std::size_t samples, std::size_t hubs,
+                           std::size_t per_batch, std::size_t window) {
+  auto srv = app::server::start(bench_config(dir));
+  if (!srv) {
+    std::cerr << srv.error().detail << '\n';
+    return {};
+  }
+  std::size_t batches_per_hub = std::max<std::size_t>(1, samples / per_batch / hubs);
+  // Encode everything first: the load generator shares the two cores.
+  std::vector<std::vector<std::string>> payloads(hubs);
+  for (std::size_t h = 0; h < hubs; ++h)
+    for (std::size_t b = 0; b < batches_per_hub; ++b)
+      payloads[h].push_back(batch_json(h, b, per_batch));
+  zmq::context_t ctx{1};
+  system_clock time;
+  std::vector<std::unique_ptr<adapters::hub_client>> clients;
+  for (std::size_t h = 0; h < hubs; ++h) {
+    adapters::hub_client_options o;
+    o.endpoint = (*srv)->hub_endpoint();
+    o.hub = "hub-" + std::to_string(h);
+    o.homes = {"h-" + std::to_string(h)};
+    o.window = window; // batches in flight per hub: Little's law ties rate and latency
+    clients.push_back(std::make_unique<adapters::hub_client>(ctx, o, time));
+  }
+  auto obey = [](const command& c) {
+    return adapters::hub_command_ack{c.id, command_status::done, ""};
+  };
+  auto start = std::chrono::steady_clock::now();
+  for (std::size_t h = 0; h < hubs; ++h)
+    for (auto& p : payloads[h])
+      clients[h]->send(std::move(p), per_batch);
+  std::vector<double> latencies_ms;
+  std::size_t total_batches = hubs * batches_per_hub;
+  std::vector<zmq::pollitem_t> items;
+  while (latencies_ms.size() < total_batches) {
+    items.clear();
+    for (auto& c : clients) {
+      c->flush();
+      items.push_back({c->socket().handle(), 0, ZMQ_POLLIN, 0});
+    }
+    adapters::interruptible_poll(items.data(), items.size(), std::chrono::milliseconds(10));
+    for (std::size_t i = 0; i < clients.size(); ++i) {
+      if (items[i].revents & ZMQ_POLLIN)
+        clients[i]->on_readable(obey);
+      for (auto& a : clients[i]->take_acknowledged())
+        latencies_ms.push_back(static_cast<double>(a.latency.count()) / 1000.0);
+    }
+  }
+  acked_run r;
+  r.samples_per_s = static_cast<double>(total_batches * per_batch) / seconds_since(start);
+  std::sort(latencies_ms.begin(), latencies_ms.end());
+  r.p50_ms = latencies_ms[latencies_ms.size() / 2];
+  r.p99_ms = latencies_ms[std::min(latencies_ms.size() - 1, latencies_ms.size() * 99 / 100)];
+  return r;
+}
+
+// PUSH senders flood the server for `seconds`; its memory is sampled as it goes.
+void memory_under_overload(const std::filesystem::path& dir, double seconds) {
+  auto srv = app::server::start(bench_config(dir));
+  if (!srv)
+    return;
+  // Frames without seq (nothing is a duplicate), so every sample is stored.
+  std::vector<std::string> frames;
+  for (std::size_t b = 0; b < 64; ++b) {
+    auto f = batch_json(b % 16, b, 1000);
+    for (std::size_t pos; (pos = f.find(",\"seq\":")) != std::string::npos;)
+      f.erase(pos, f.find(',', pos + 1) - pos);
+    frames.push_back(std::move(f));
+  }
+  std::atomic<bool> stop{false};
+  std::atomic<std::uint64_t> sent{0};
+  std::vector<std::thread> senders;
+  auto endpoint = (*srv)->telemetry_endpoint();
+  for (int t = 0; t < 3; ++t)
+    senders.emplace_back([&] {
+      zmq::context_t ctx{1};
+      zmq::socket_t push{ctx, zmq::socket_type::push};
+      push.set(zmq::sockopt::linger, 0);
+      push.connect(endpoint);
+      for (std::size_t i = 0; !stop; ++i)
+        if (push.send(zmq::buffer(frames[i % frames.size()]), zmq::send_flags::dontwait))
+          sent += 1000;
+        else
+          std::this_thread::sleep_for(std::chrono::microseconds(200));
+    });
+  auto start = std::chrono::steady_clock::now();
+  std::printf("  memory under overload (3 PUSH senders as fast as they can, frames of 1,000):\n");
+  long first = 0;
+  for (int i = 1; i <= 4; ++i) {
+    std::this_thread::sleep_for(std::chrono::duration<double>(seconds / 4));
+    auto rss = proc_status_kib("VmRSS") / 1024;
+    if (i == 1)
+      first = rss;
+    auto stored = prometheus_value((*srv)->metrics().render(), "hems_samples_stored_total");
+    std::printf("    after %4.1f s: RSS %ld MiB, offered %s samples, stored %s (queue %s)\n",
+                seconds_since(start), rss, with_commas(static_cast<double>(sent.load())).c_str(),
+                with_commas(stored).c_str(),
+                with_commas(prometheus_value((*srv)->metrics().render(),
+                                             "hems_ingest_queue_samples"))
+                  .c_str());
+    if (i == 4)
+      std::printf("    RSS grew %ld MiB over the last three quarters while the offered load kept "
+                  "growing: bounded\n",
+                  rss - first);
+  }
+  stop = true;
+  for (auto& t : senders)
+    t.join();
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+  auto opts = app::cli_options::parse(std::vector<std::string>(argv + 1, argv + argc),
+                                      {"samples", "hubs", "batch", "window", "overload-seconds"});
+  if (!opts) {
+    std::cerr << opts.error().detail << '\n';
+    return 2;
+  }
+  auto samples = static_cast<std::size_t>(*opts->integer("samples", 2'000'000, 1000, 1'000'000'000));
+  auto hubs = static_cast<std::size_t>(*opts->integer("hubs", 8, 1, 10'000));
+  auto per_batch = static_cast<std::size_t>(*opts->integer("batch", 1000, 1, 10'000));
+  auto window = static_cast<std::size_t>(*opts->integer("window", 2, 1, 1024));
+  auto overload = static_cast<double>(*opts->integer("overload-seconds", 20, 0, 3600));
+  auto root = std::filesystem::temp_directory_path() / ("hems-hub-bench-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(root);
+  std::printf("hub link benchmark: %s samples from %zu hubs in batches of %zu, %zu in flight per "
+              "hub, fsync group commit, %u cores\n",
+              with_commas(static_cast<double>(samples)).c_str(), hubs, per_batch, window,
+              std::thread::hardware_concurrency());
+  // Memory under overload is measured in a child process forked before any
+  // thread exists, so the other runs' peak does not show in its RSS.
+  std::fflush(stdout);
+  if (overload > 0) {
+    if (pid_t child = ::fork(); child == 0) {
+      auto dir = std::filesystem::temp_directory_path() /
+                 ("hems-hub-overload-" + std::to_string(::getpid()));
+      memory_under_overload(dir, overload);
+      std::filesystem::remove_all(dir);
+      std::fflush(stdout);
+      std::_Exit(0);
+    } else {
+      int status = 0;
+      ::waitpid(child, &status, 0);
+    }
+  }
+  double ceiling = rocksdb_synced(root / "rocksdb", std::min<std::size_t>(samples, 500'000), per_batch);
+  std::printf("  raw RocksDB WriteBatch of %zu, sync=true     %12s samples/s  (one writer)\n",
+              per_batch, with_commas(ceiling).c_str());
+  auto run = through_hub_link(root / "hems", samples, hubs, per_batch, window);
+  std::printf("  hems: hub batch -> decode -> RocksDB fsync -> ack %8s samples/s  = %.2f x "
+              "RocksDB (goal >= 200,000)\n",
+              with_commas(run.samples_per_s).c_str(), run.samples_per_s / ceiling);
+  std::printf("  send -> ack latency: p50 %.1f ms, p99 %.1f ms (goal p99 < 20 ms)\n", run.p50_ms,
+              run.p99_ms);
+  std::filesystem::remove_all(root);
+  return run.samples_per_s > 0 ? 0 : 1;
+}

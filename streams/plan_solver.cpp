@@ -1,0 +1,51 @@
+#include "streams/plan_solver.hpp"
+
+#include <chrono>
+#include <cmath>
+
+#include "streams/plan_explain.hpp"
+#include "streams/plan_feasibility.hpp"
+#include "streams/plan_search.hpp"
+
+namespace hems::streams {
+
+result<plan_result> solve_plan(const plan_problem& p, const plan_options& options) {
+  auto started = std::chrono::steady_clock::now();
+  if (auto reason = find_infeasibility(p))
+    return fail(errc::infeasible, *reason);
+
+  plan_search search(p);
+  search_limits limits;
+  limits.relative_gap = options.relative_gap;
+  limits.absolute_gap = options.absolute_gap;
+  if (options.time_budget_ms)
+    limits.deadline =
+        started + std::chrono::microseconds(static_cast<long long>(*options.time_budget_ms * 1000));
+  auto outcome = search.run(limits);
+
+  using verdict = search_outcome::verdict;
+  if (outcome.result == verdict::infeasible) {
+    if (outcome.relaxation_infeasible)
+      return fail(errc::infeasible, explain_infeasible_relaxation(p, search.lp(), outcome.farkas));
+    return fail(errc::infeasible, explain_no_start_combination(p));
+  }
+  if (outcome.result == verdict::failed)
+    return fail(errc::internal, "the optimizer found no plan (numerical failure)");
+
+  plan_result r;
+  r.optimal = outcome.result == verdict::optimal;
+  r.decisions = std::move(outcome.best);
+  r.grid_kw = grid_power(p, r.decisions);
+  r.cost = plan_cost(p, r.grid_kw);
+  r.bound = std::min(outcome.bound, r.cost);
+  r.gap = (r.cost - r.bound) / std::max(std::abs(r.cost), 1e-6);
+  if (options.explain)
+    r.explanations = explain_plan(p, r.decisions);
+  r.nodes = outcome.nodes;
+  r.lp_iterations = outcome.iterations;
+  r.solve_ms =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+  return r;
+}
+
+} // namespace hems::streams
