@@ -42,7 +42,7 @@ namespace hems::adapters {
 
 struct hub_link_options {
   std::string endpoint = "tcp://127.0.0.1:5557";
-  int receive_hwm = 1000; ///< messages
+  int receive_hwm = 256; ///< messages per hub queued in libzmq (hubs also hold a window)
   int send_hwm = 1000;
   std::int64_t max_message_bytes = 4 << 20; ///< larger messages disconnect the peer
   std::size_t max_batches_in_flight = 256;  ///< per hub, not yet acknowledged

@@ -23,7 +23,9 @@ namespace hems::adapters {
 
 struct pull_ingest_options {
   std::string endpoint = "tcp://127.0.0.1:5555";
-  int receive_hwm = 1000; ///< frames queued in libzmq before senders block
+  /// Frames queued in libzmq per connected sender before it blocks: with
+  /// frames of up to 1 MiB, at most 100 MiB per sender, and far less in practice.
+  int receive_hwm = 100;
   /// Frames above this are refused by libzmq itself (the peer is
   /// disconnected); frames between 1 MiB and this are counted as too_large.
   std::int64_t max_message_bytes = 4 << 20;

@@ -22,13 +22,18 @@ until [ -s "$ports" ]; do # the server writes its ports once it is listening
 done
 "$hems" simulate --homes "$homes" --devices-per-home 10 --rate 1 --meter &
 simulator=$!
+token="$data/admin.token"
 cat <<TXT
 
-hems is running with $homes simulated homes. Look at:
-  http://127.0.0.1:8080/devices?home=h-0001   the devices of one home, live
-  http://127.0.0.1:8080/usage?home=h-0001     the home's power now and energy today
-  http://127.0.0.1:8080/metrics               what hems received, stored and refused
-Push your own samples to tcp://127.0.0.1:5555 (see docs/TELEMETRY.md). Ctrl-C stops.
+hems is running with $homes simulated homes. Every request needs the admin
+token hems wrote to $token (mode 0600; make residents' tokens with POST /tokens):
+  curl -H "Authorization: Bearer \$(cat $token)" 'http://127.0.0.1:8080/devices?home=h-0001'
+  curl -H "Authorization: Bearer \$(cat $token)" 'http://127.0.0.1:8080/usage?home=h-0001'
+  curl -H "Authorization: Bearer \$(cat $token)" 'http://127.0.0.1:8080/usage?home=h-0001&resolution=15m&from=2026-01-01T00:00:00Z&to=2100-01-01T00:00:00Z'
+  curl -H "Authorization: Bearer \$(cat $token)" http://127.0.0.1:8080/metrics
+  http://127.0.0.1:8080/openapi.json   the whole API (no token needed)
+Push your own samples to tcp://127.0.0.1:5555, hubs to :5557, the feed is :5556
+(see docs/TELEMETRY.md). Ctrl-C stops.
 
 TXT
 wait $server

@@ -344,3 +344,43 @@ BOOST_AUTO_TEST_CASE(history_answers_match_the_served_openapi_document) {
   }
   BOOST_TEST(http_get(port, "/homes/h/time_zone").body.find("+05:30") != std::string::npos);
 }
+
+// Closed windows go out on the integrator feed under home/<home>/usage/<resolution>.
+BOOST_AUTO_TEST_CASE(closed_windows_are_published_on_the_feed) {
+  temp_dir dir;
+  hems_process hems{dir.path() / "data", {"--window-idle-close", "1", "--rate-limit", "0"}};
+  zmq::context_t ctx{1};
+  zmq::socket_t sub{ctx, zmq::socket_type::sub};
+  sub.set(zmq::sockopt::subscribe, "home/h-feed/usage/");
+  sub.set(zmq::sockopt::rcvtimeo, 30000);
+  sub.connect(hems.feed_endpoint());
+  // A subscription travels to the PUB asynchronously: wait until hems has it.
+  BOOST_REQUIRE(eventually([&] {
+    auto r = http_get(hems.http_port(), "/metrics");
+    return r.body.find("hems_feed_subscriptions 1") != std::string::npos;
+  }));
+  std::int64_t t0 = today_utc() - day;
+  std::vector<std::string> xs;
+  for (std::int64_t t = t0; t < t0 + 20 * minute; t += minute)
+    xs.push_back(sample_json("h-feed", "plug", t, 600, "plug"));
+  pusher{hems.telemetry_endpoint()}.send(xs);
+  std::map<std::string, int> topics;
+  bool plug_minute = false;
+  while (!plug_minute) {
+    zmq::message_t topic, body;
+    BOOST_REQUIRE(sub.recv(topic));
+    BOOST_REQUIRE(sub.recv(body));
+    topics[topic.to_string()]++;
+    simdjson::dom::parser p;
+    auto doc = p.parse(body.to_string()).value();
+    BOOST_TEST(std::string_view{doc["home"].get_string().value()} == "h-feed");
+    if (topic.to_string() == "home/h-feed/usage/1m" &&
+        doc["series"].get_string().value() == "plug") {
+      plug_minute = true;
+      // 600 W held for a minute
+      BOOST_TEST(doc["window"]["energy_wh"].get_double().value() == 10.0,
+                 boost::test_tools::tolerance(1e-9));
+    }
+  }
+  BOOST_TEST(topics.count("home/h-feed/usage/1m") == 1u);
+}
