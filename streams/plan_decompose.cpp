@@ -119,6 +119,26 @@ decompose_outcome decompose_plan(const plan_problem& p, const decompose_limits& 
     return total;
   };
 
+  // Every cut, kept for the search over start windows below:
+  //   optimum(starts) >= constant + sum_i table[i][starts_i - first_i].
+  struct cut {
+    double constant = 0;
+    std::vector<std::vector<double>> table;
+  };
+  std::vector<cut> cuts;
+  auto keep_cut = [&](double bound, const std::vector<double>& y, const std::vector<int>& at) {
+    cut k;
+    k.constant = bound;
+    k.table.resize(n);
+    for (int c = 0; c < n; ++c) {
+      for (int s = cycles[c].first; s <= cycles[c].last; ++s)
+        k.table[c].push_back(priced(y, c, s));
+      if (!at.empty())
+        k.constant -= k.table[c][at[c] - cycles[c].first];
+    }
+    cuts.push_back(std::move(k));
+  };
+
   // First cut: the net load without any cycle (a valid point of V too).
   std::vector<int> starts;
   if (n > 0) {
@@ -130,70 +150,87 @@ decompose_outcome decompose_plan(const plan_problem& p, const decompose_limits& 
     if (c.status == continuous_plan::verdict::infeasible || !std::isfinite(c.bound))
       return out;
     out.bound = std::max(out.bound, c.bound + best_starts(c.slot_price, {}));
+    keep_cut(c.bound, c.slot_price, {});
     starts = cheapest;
   }
 
   std::set<std::vector<int>> seen;
-  std::vector<std::vector<int>> candidates;
-  std::size_t next = 0;
-  for (;;) {
-    seen.insert(starts);
-    net_load(starts);
+  // Solves the continuous part at `at`: a cut, and perhaps a better plan.
+  auto evaluate = [&](const std::vector<int>& at) {
+    seen.insert(at);
+    net_load(at);
     solver.set_max_programs(std::max(1, limits.max_programs - out.programs));
     const auto& c = solver.solve(a);
     ++out.solves;
     out.programs += c.programs;
-    bool improved = false;
-    if (c.status != continuous_plan::verdict::infeasible && std::isfinite(c.bound)) {
-      out.bound = std::max(out.bound, c.bound + best_starts(c.slot_price, starts));
-      if (c.has_plan) {
-        plan_decisions d;
-        d.starts.assign(p.loads.size(), -1);
-        d.power.assign(p.loads.size(), {});
-        for (int k = 0; k < n; ++k)
-          d.starts[cycles[k].load] = starts[k];
-        for (std::size_t i = 0; i < p.loads.size(); ++i)
-          if (p.loads[i].kind == load_kind::energy)
-            d.power[i] = c.power_kw[i];
-        d.charge_kw = c.charge_kw;
-        d.discharge_kw = c.discharge_kw;
-        if (keeps_rules(p, d)) {
-          double cost = plan_cost(p, grid_power(p, d));
-          if (!out.has_plan || cost < out.cost - tolerance(out.cost)) {
-            improved = true;
-            out.has_plan = true;
-            out.cost = cost;
-            out.best = std::move(d);
-          }
+    if (c.status == continuous_plan::verdict::infeasible || !std::isfinite(c.bound))
+      return false;
+    out.bound = std::max(out.bound, c.bound + best_starts(c.slot_price, at));
+    if (n > 0)
+      keep_cut(c.bound, c.slot_price, at);
+    if (!c.has_plan)
+      return false;
+    plan_decisions d;
+    d.starts.assign(p.loads.size(), -1);
+    d.power.assign(p.loads.size(), {});
+    for (int k = 0; k < n; ++k)
+      d.starts[cycles[k].load] = at[k];
+    for (std::size_t i = 0; i < p.loads.size(); ++i)
+      if (p.loads[i].kind == load_kind::energy)
+        d.power[i] = c.power_kw[i];
+    d.charge_kw = c.charge_kw;
+    d.discharge_kw = c.discharge_kw;
+    if (!keeps_rules(p, d))
+      return false;
+    double cost = plan_cost(p, grid_power(p, d));
+    if (out.has_plan && cost >= out.cost - tolerance(out.cost))
+      return false;
+    out.has_plan = true;
+    out.cost = cost;
+    out.best = std::move(d);
+    return true;
+  };
+  auto closed = [&] { return out.has_plan && out.cost - out.bound <= tolerance(out.cost); };
+  auto out_of_work = [&] {
+    return out.solves >= limits.max_solves || out.programs >= limits.max_programs ||
+           std::chrono::steady_clock::now() >= limits.deadline;
+  };
+
+  auto finish = [&] {
+    if (out.has_plan)
+      out.bound = std::min(out.bound, out.cost);
+    return std::move(out);
+  };
+
+  // Phase 1, local: from each better plan, the moves its cut ranks best:
+  // every cycle to its cheapest start at once, then one cycle at a time.
+  std::vector<std::vector<int>> candidates;
+  std::size_t next = 0;
+  for (;;) {
+    if (evaluate(starts)) {
+      candidates.clear();
+      next = 0;
+      // gain/cheapest hold the new plan's cut (evaluate ran best_starts last).
+      std::vector<int> all = starts;
+      std::vector<int> order;
+      for (int k = 0; k < n; ++k)
+        if (gain[k] < -tolerance(out.cost)) {
+          all[k] = cheapest[k];
+          order.push_back(k);
         }
-      }
-      if (improved) {
-        // Moves from the new plan, in the order its cut ranks them: every
-        // cycle to its cheapest start at once, then one cycle at a time.
-        candidates.clear();
-        next = 0;
-        std::vector<int> all = starts;
-        std::vector<int> order;
-        for (int k = 0; k < n; ++k)
-          if (gain[k] < -tolerance(out.cost)) {
-            all[k] = cheapest[k];
-            order.push_back(k);
-          }
-        std::sort(order.begin(), order.end(), [&](int l, int r) { return gain[l] < gain[r]; });
-        if (order.size() > 1)
-          candidates.push_back(all);
-        for (int k : order) {
-          candidates.push_back(starts);
-          candidates.back()[k] = cheapest[k];
-        }
+      std::sort(order.begin(), order.end(), [&](int l, int r) { return gain[l] < gain[r]; });
+      if (order.size() > 1)
+        candidates.push_back(all);
+      for (int k : order) {
+        candidates.push_back(starts);
+        candidates.back()[k] = cheapest[k];
       }
     }
-    if (out.has_plan && out.cost - out.bound <= tolerance(out.cost)) {
+    if (closed()) {
       out.optimal = true;
       break;
     }
-    if (n == 0 || out.solves >= limits.max_solves || out.programs >= limits.max_programs ||
-        std::chrono::steady_clock::now() >= limits.deadline)
+    if (n == 0 || out_of_work())
       break;
     while (next < candidates.size() && seen.contains(candidates[next]))
       ++next;
@@ -201,8 +238,113 @@ decompose_outcome decompose_plan(const plan_problem& p, const decompose_limits& 
       break;
     starts = candidates[next++];
   }
-  out.bound = std::min(out.bound, out.has_plan ? out.cost : out.bound);
-  return out;
+  if (out.optimal || n == 0 || out_of_work())
+    return finish();
+
+  // Phase 2, branch and bound over start windows. A window box's bound is
+  // the best of the cuts' minima over it (each cut is separable, so its
+  // minimum is one per cycle). Where the best cut's minimiser is new, it is
+  // solved (a new cut, maybe a better plan); where it was solved already,
+  // the box is split around it: the cycle with the widest window takes
+  // starts before, at, and after the minimiser's start. A box whose bound
+  // reaches the plan is closed; boxes of single starts close as soon as
+  // their own solve is proven, so the search ends.
+  struct box {
+    std::vector<int> lo, hi;
+    double bound = -unbounded;
+  };
+  std::vector<int> combo(n), trial(n);
+  auto box_bound = [&](const box& b) {
+    double best = -unbounded;
+    for (const auto& k : cuts) {
+      double v = k.constant;
+      for (int c = 0; c < n; ++c) {
+        const int first = cycles[c].first;
+        double m = unbounded;
+        int at = b.lo[c];
+        for (int s = b.lo[c]; s <= b.hi[c]; ++s)
+          if (k.table[c][s - first] < m) {
+            m = k.table[c][s - first];
+            at = s;
+          }
+        v += m;
+        trial[c] = at;
+      }
+      if (v > best) {
+        best = v;
+        combo = trial;
+      }
+    }
+    return best;
+  };
+  auto worse = [](const box& l, const box& r) { return l.bound > r.bound; };
+  std::vector<box> open;
+  box root;
+  for (const auto& c : cycles) {
+    root.lo.push_back(c.first);
+    root.hi.push_back(c.last);
+  }
+  root.bound = out.bound;
+  open.push_back(std::move(root));
+  double left_bound = unbounded; // lowest bound of the boxes closed or given up
+  while (!open.empty()) {
+    if (out_of_work())
+      break;
+    std::pop_heap(open.begin(), open.end(), worse);
+    box b = std::move(open.back());
+    open.pop_back();
+    bool split = false;
+    for (;;) {
+      b.bound = box_bound(b);
+      if (out.has_plan && b.bound >= out.cost - tolerance(out.cost)) {
+        left_bound = std::min(left_bound, b.bound);
+        break;
+      }
+      if (!seen.contains(combo)) {
+        evaluate(combo);
+        if (out_of_work())
+          break;
+        continue;
+      }
+      split = true;
+      break;
+    }
+    if (!split) {
+      if (out_of_work() && !(out.has_plan && b.bound >= out.cost - tolerance(out.cost)))
+        open.push_back(b), std::push_heap(open.begin(), open.end(), worse);
+      continue;
+    }
+    int widest = -1;
+    for (int c = 0; c < n; ++c)
+      if (b.hi[c] > b.lo[c] && (widest < 0 || b.hi[c] - b.lo[c] > b.hi[widest] - b.lo[widest]))
+        widest = c;
+    if (widest < 0) {
+      // One start per cycle, solved, and still open: the continuous part
+      // did not prove itself there (battery modes). Leave it to the LP.
+      left_bound = std::min(left_bound, b.bound);
+      continue;
+    }
+    const int at = combo[widest];
+    auto child = [&](int lo, int hi) {
+      if (lo > hi)
+        return;
+      box k = b;
+      k.lo[widest] = lo;
+      k.hi[widest] = hi;
+      open.push_back(std::move(k));
+      std::push_heap(open.begin(), open.end(), worse);
+    };
+    child(b.lo[widest], at - 1);
+    child(at, at);
+    child(at + 1, b.hi[widest]);
+  }
+  double bound = left_bound;
+  for (const auto& b : open)
+    bound = std::min(bound, b.bound);
+  out.bound = std::max(out.bound, bound);
+  if (closed())
+    out.optimal = true;
+  return finish();
 }
 
 } // namespace hems::streams

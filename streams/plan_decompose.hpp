@@ -25,10 +25,10 @@ namespace hems::streams {
 struct decompose_limits {
   double relative_gap = 1e-7;
   double absolute_gap = 1e-7;
-  int max_solves = 16; ///< continuous solves before giving up
+  int max_solves = 48; ///< continuous solves before giving up
   /// Dynamic programs (the unit of work of a solve, O(slots)) before giving
   /// up: past this, branch and bound is the cheaper way to a proof.
-  int max_programs = 24;
+  int max_programs = 64;
   std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max();
 };
 

@@ -1,5 +1,6 @@
 #include "streams/plan_solver.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 
@@ -30,6 +31,10 @@ result<plan_result> solve_plan(const plan_problem& p, const plan_options& option
   fast.relative_gap = limits.relative_gap;
   fast.absolute_gap = limits.absolute_gap;
   fast.deadline = limits.deadline;
+  // A program costs O(horizon); a week whose energy prices do not settle in
+  // a few programs (several EV sessions against one battery) is proven
+  // sooner by the LP, so long horizons get fewer before falling back.
+  fast.max_programs = std::clamp(64 * 96 / std::max(p.horizon, 1), 8, 64);
   auto quick = decompose_plan(p, fast);
   auto finish = [&](plan_result r) {
     r.grid_kw = grid_power(p, r.decisions);
