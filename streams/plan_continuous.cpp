@@ -739,6 +739,16 @@ void continuous_solver::storage_values(std::vector<double>& w) const {
   }
 }
 
+void continuous_solver::lagrangian_curves(std::vector<convex_curve>& phi) const {
+  phi.resize(horizon_);
+  std::vector<slot_load> loads;
+  for (int t = 0; t < horizon_; ++t) {
+    active_loads(t, loads, nullptr);
+    build_lagrangian_curve(prices_[t], loads, has_battery_ ? &battery_ : nullptr,
+                           storage_.empty() ? 0.0 : storage_[t], phi[t]);
+  }
+}
+
 void continuous_solver::certify(std::span<const double> a) {
   const int T = horizon_;
   std::vector<double>& w = storage_;
@@ -749,6 +759,8 @@ void continuous_solver::certify(std::span<const double> a) {
 
   // The bound, slot by slot with φ, and the slot prices.
   out_.slot_price.assign(T, 0.0);
+  out_.slope_lo.assign(T, 0.0);
+  out_.slope_hi.assign(T, 0.0);
   double bound = 0;
   for (int t = 0; t < T; ++t) {
     active_loads(t, loads_, nullptr);
@@ -763,6 +775,8 @@ void continuous_solver::certify(std::span<const double> a) {
                : v.slope_lo > -unbounded                         ? v.slope_lo
                                                                  : v.slope_hi;
     out_.slot_price[t] = y;
+    out_.slope_lo[t] = v.slope_lo;
+    out_.slope_hi[t] = v.slope_hi;
   }
   if (has_battery_) {
     for (int t = 0; t < T; ++t) {

@@ -53,6 +53,11 @@ struct continuous_plan {
   std::vector<std::vector<double>> power_kw;
   /// Per slot: y_t with optimum(a') >= bound + sum_t y_t (a'_t - a_t) for any net load a'.
   std::vector<double> slot_price;
+  /// Per slot: the one-sided slopes of the bound at a (slot_price lies
+  /// between them). More net load in slot t raises the bound by at least
+  /// slope_hi per kW (+infinity: the slot cannot hold more), less lowers it
+  /// by at most slope_lo per kW; any y_t in between makes the cut above.
+  std::vector<double> slope_lo, slope_hi;
   int programs = 0; ///< dynamic programs run
 };
 
@@ -63,6 +68,12 @@ public:
   /// Solves for this net load (kW per slot). Energy prices carry over from
   /// the previous call as the starting point.
   const continuous_plan& solve(std::span<const double> net_kw);
+
+  /// After solve(): the bound's slot terms φ_t (plan_slot.hpp) at the
+  /// storage values and energy prices of its certificate, one curve per
+  /// slot: bound = (a constant) + sum_t φ_t(a_t), and the same constant plus
+  /// sum_t φ_t(a'_t) bounds the optimum for any other net load a'.
+  void lagrangian_curves(std::vector<convex_curve>& phi) const;
 
   /// Most dynamic programs one solve() may run (the cutting planes stop
   /// there: the plan may be missing, the bound still holds).

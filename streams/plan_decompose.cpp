@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <set>
 
 #include "streams/plan_continuous.hpp"
@@ -88,13 +89,34 @@ decompose_outcome decompose_plan(const plan_problem& p, const decompose_limits& 
         a[starts[c] + k] += l.profile_kw[k];
     }
   };
-  // y . profile of cycle c started at s.
+  // y . profile of cycle c started at s (+infinity where y is and the
+  // profile draws; zero draws add nothing).
   auto priced = [&](const std::vector<double>& y, int c, int s) {
     const auto& l = p.loads[cycles[c].load];
     double v = 0;
     for (int k = 0; k < l.length(); ++k)
-      v += y[s + k] * l.profile_kw[k];
+      if (l.profile_kw[k] != 0)
+        v += y[s + k] * l.profile_kw[k];
     return v;
+  };
+  // The cut's slot prices for a solve at `at` (empty: no cycles). Any price
+  // between the bound's one-sided slopes makes a valid cut; where no cycle
+  // draws at `at`, every other start can only add load there, so the upper
+  // slope is exact for all of them (and +infinity marks a slot that cannot
+  // hold more). Elsewhere loads may come or go: the solver's middle price.
+  std::vector<double> y(T);
+  std::vector<std::uint8_t> occupied(T);
+  auto cut_prices = [&](const continuous_plan& c, const std::vector<int>& at) {
+    std::fill(occupied.begin(), occupied.end(), 0);
+    for (int k = 0; k < static_cast<int>(at.size()); ++k) {
+      const auto& l = p.loads[cycles[k].load];
+      for (int j = 0; j < l.length(); ++j)
+        if (l.profile_kw[j] != 0)
+          occupied[at[k] + j] = 1;
+    }
+    for (int t = 0; t < T; ++t)
+      y[t] = occupied[t] ? c.slot_price[t] : c.slope_hi[t];
+    return y;
   };
   // Each cycle's cheapest start under y (the current one on ties) and what
   // moving there saves by the cut (<= 0).
@@ -103,17 +125,24 @@ decompose_outcome decompose_plan(const plan_problem& p, const decompose_limits& 
   auto best_starts = [&](const std::vector<double>& y, const std::vector<int>& at) {
     double total = 0;
     for (int c = 0; c < n; ++c) {
-      cheapest[c] = at.empty() ? cycles[c].first : at[c];
-      const double here = priced(y, c, cheapest[c]);
-      double best = here;
+      double best = unbounded;
+      cheapest[c] = cycles[c].first;
       for (int s = cycles[c].first; s <= cycles[c].last; ++s) {
         double v = priced(y, c, s);
-        if (v < best - 1e-12 * (1 + std::abs(best))) {
+        if (v < best) {
           best = v;
           cheapest[c] = s;
         }
       }
-      gain[c] = at.empty() ? best : best - here;
+      if (at.empty()) {
+        gain[c] = best;
+      } else {
+        // The current start on ties (it is finite: the solve was there).
+        const double here = priced(y, c, at[c]);
+        if (here <= best + 1e-12 * (1 + std::abs(here)))
+          cheapest[c] = at[c];
+        gain[c] = cheapest[c] == at[c] ? 0.0 : best - here;
+      }
       total += gain[c];
     }
     return total;
@@ -139,6 +168,49 @@ decompose_outcome decompose_plan(const plan_problem& p, const decompose_limits& 
     cuts.push_back(std::move(k));
   };
 
+  // A second cut from the same solve, exact per cycle: with φ_t the bound's
+  // slot terms, the bound at any net load a' is C + sum_t φ_t(a'_t). Cycles
+  // only add load to the base b, and a convex φ's increments from b add up
+  // at least to their sum taken one at a time:
+  //   φ(b + x + z) - φ(b) >= (φ(b + x) - φ(b)) + (φ(b + z) - φ(b)), x, z >= 0,
+  // so C + sum_t φ_t(b_t) + sum_i (cycle i's own increments) is a separable
+  // bound that sees each cycle's kinks (solar surplus used up, the cap)
+  // instead of a slope at one point.
+  std::vector<convex_curve> phi;
+  std::vector<double> phi_base(T);
+  auto keep_curve_cut = [&](double bound, const std::vector<int>& at) {
+    solver.lagrangian_curves(phi);
+    if (at.empty())
+      a = base;
+    else
+      net_load(at);
+    double constant = bound;
+    for (int t = 0; t < T; ++t) {
+      phi_base[t] = phi[t](base[t]);
+      constant += phi_base[t] - phi[t](a[t]);
+    }
+    if (!std::isfinite(constant))
+      return;
+    cut k;
+    k.constant = constant;
+    k.table.resize(n);
+    for (int c = 0; c < n; ++c) {
+      const auto& l = p.loads[cycles[c].load];
+      for (int s = cycles[c].first; s <= cycles[c].last; ++s) {
+        double v = 0;
+        for (int j = 0; j < l.length() && v < unbounded; ++j)
+          if (l.profile_kw[j] != 0)
+            v += phi[s + j](base[s + j] + l.profile_kw[j]) - phi_base[s + j];
+        k.table[c].push_back(v);
+      }
+    }
+    double total = k.constant;
+    for (int c = 0; c < n; ++c)
+      total += *std::min_element(k.table[c].begin(), k.table[c].end());
+    out.bound = std::max(out.bound, total);
+    cuts.push_back(std::move(k));
+  };
+
   // First cut: the net load without any cycle (a valid point of V too).
   std::vector<int> starts;
   if (n > 0) {
@@ -149,8 +221,10 @@ decompose_outcome decompose_plan(const plan_problem& p, const decompose_limits& 
     out.programs += c.programs;
     if (c.status == continuous_plan::verdict::infeasible || !std::isfinite(c.bound))
       return out;
-    out.bound = std::max(out.bound, c.bound + best_starts(c.slot_price, {}));
-    keep_cut(c.bound, c.slot_price, {});
+    cut_prices(c, {});
+    out.bound = std::max(out.bound, c.bound + best_starts(y, {}));
+    keep_cut(c.bound, y, {});
+    keep_curve_cut(c.bound, std::vector<int>{});
     starts = cheapest;
   }
 
@@ -165,9 +239,12 @@ decompose_outcome decompose_plan(const plan_problem& p, const decompose_limits& 
     out.programs += c.programs;
     if (c.status == continuous_plan::verdict::infeasible || !std::isfinite(c.bound))
       return false;
-    out.bound = std::max(out.bound, c.bound + best_starts(c.slot_price, at));
-    if (n > 0)
-      keep_cut(c.bound, c.slot_price, at);
+    cut_prices(c, at);
+    out.bound = std::max(out.bound, c.bound + best_starts(y, at));
+    if (n > 0) {
+      keep_cut(c.bound, y, at);
+      keep_curve_cut(c.bound, at);
+    }
     if (!c.has_plan)
       return false;
     plan_decisions d;
@@ -190,7 +267,11 @@ decompose_outcome decompose_plan(const plan_problem& p, const decompose_limits& 
     out.best = std::move(d);
     return true;
   };
-  auto closed = [&] { return out.has_plan && out.cost - out.bound <= tolerance(out.cost); };
+  // An infinite bound with a plan in hand would be a contradiction (a cut
+  // that calls every start impossible); never call that optimal.
+  auto closed = [&] {
+    return out.has_plan && std::isfinite(out.bound) && out.cost - out.bound <= tolerance(out.cost);
+  };
   auto out_of_work = [&] {
     return out.solves >= limits.max_solves || out.programs >= limits.max_programs ||
            std::chrono::steady_clock::now() >= limits.deadline;
@@ -296,7 +377,8 @@ decompose_outcome decompose_plan(const plan_problem& p, const decompose_limits& 
     bool split = false;
     for (;;) {
       b.bound = box_bound(b);
-      if (out.has_plan && b.bound >= out.cost - tolerance(out.cost)) {
+      // An infinite bound: some cycle has no start the slots can hold.
+      if (b.bound == unbounded || (out.has_plan && b.bound >= out.cost - tolerance(out.cost))) {
         left_bound = std::min(left_bound, b.bound);
         break;
       }
