@@ -352,9 +352,16 @@ bool continuous_solver::solve_master(std::vector<double>& lambda, double& value,
     m.add_col(0, most, -box_lo_[e]);
     m.entry(e, -1);
   }
+  // The master is tiny (one row per energy load); a solve that needs more
+  // than a few passes over it is cycling on a degenerate basis. Then λ
+  // stays, which ends the cutting planes (the bound still holds).
   lp::dual_simplex s(m);
-  if (s.solve() != lp::status::optimal)
+  lp::limits lim;
+  lim.max_iterations = 20L * (K + 1 + static_cast<long>(columns_.size()) + 2L * K) + 100;
+  if (s.solve(lim) != lp::status::optimal) {
+    lambda = lambda_;
     return false;
+  }
   const auto& y = s.duals();
   lambda.assign(y.begin(), y.begin() + K);
   value = s.objective();

@@ -211,20 +211,14 @@ decompose_outcome decompose_plan(const plan_problem& p, const decompose_limits& 
     cuts.push_back(std::move(k));
   };
 
-  // First cut: the net load without any cycle (a valid point of V too).
+  // First guess: each cycle where the grid's own price is lowest (export
+  // price where the base load leaves a solar surplus). Usually right for
+  // homes whose cycles do not compete; the cuts of its solve tell if not.
   std::vector<int> starts;
   if (n > 0) {
-    a = base;
-    solver.set_max_programs(limits.max_programs);
-    const auto& c = solver.solve(a);
-    ++out.solves;
-    out.programs += c.programs;
-    if (c.status == continuous_plan::verdict::infeasible || !std::isfinite(c.bound))
-      return out;
-    cut_prices(c, {});
-    out.bound = std::max(out.bound, c.bound + best_starts(y, {}));
-    keep_cut(c.bound, y, {});
-    keep_curve_cut(c.bound, std::vector<int>{});
+    for (int t = 0; t < T; ++t)
+      y[t] = base[t] < 0 ? p.export_price[t] : p.import_price[t];
+    best_starts(y, {});
     starts = cheapest;
   }
 
@@ -336,6 +330,9 @@ decompose_outcome decompose_plan(const plan_problem& p, const decompose_limits& 
   };
   std::vector<int> combo(n), trial(n);
   auto box_bound = [&](const box& b) {
+    // Without any cut yet (the first solves found the slots overfull), the
+    // box's first corner is as good a start as any.
+    combo = b.lo;
     double best = -unbounded;
     for (const auto& k : cuts) {
       double v = k.constant;
@@ -368,8 +365,11 @@ decompose_outcome decompose_plan(const plan_problem& p, const decompose_limits& 
   root.bound = out.bound;
   open.push_back(std::move(root));
   double left_bound = unbounded; // lowest bound of the boxes closed or given up
+  // Splits cost no solve, so they have their own budget: a box tree over
+  // several wide windows could otherwise grow without bound.
+  int boxes = 0;
   while (!open.empty()) {
-    if (out_of_work())
+    if (out_of_work() || ++boxes > limits.max_boxes)
       break;
     std::pop_heap(open.begin(), open.end(), worse);
     box b = std::move(open.back());

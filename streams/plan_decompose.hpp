@@ -8,12 +8,20 @@
 //   V(a') >= L + y . (a' - a)   for every net load a'.
 // That cut is separable over the cycles, so its minimum over all start
 // combinations is a sum of one minimum per cycle: a proven lower bound on
-// the whole problem. The fast path evaluates a few start combinations (those
-// the cuts point to, then single-cycle moves) and stops as soon as the best
-// plan meets the best bound. When it does not (cycles that compete for the
-// same cheap slots, a cap that binds, batteries that would overlap modes at
-// negative prices), the caller falls back to branch and bound, seeded with
-// the best plan and bound found here.
+// the whole problem. A second cut from the same solve keeps the slot terms
+// of the bound exact per cycle (convex increments from the base load are
+// superadditive), so it sees each cycle's kinks: solar surplus used up, the
+// import cap.
+//
+// Phase 1 evaluates a first guess (cycles where the grid's price is lowest)
+// and the moves each better plan's cut ranks best. Phase 2 is a branch and
+// bound over start windows whose box bounds are the best of all cuts'
+// minima over the box. It stops as soon as the best plan meets the bound,
+// or when its work budget runs out; then the caller falls back to branch
+// and bound on the LP, seeded with the best plan and bound found here. The
+// usual reasons: cycles that compete for the same cheap slots beyond what
+// the cuts see, and batteries whose relaxation here overlaps charge and
+// discharge at negative export prices.
 
 #include <chrono>
 
@@ -29,6 +37,8 @@ struct decompose_limits {
   /// Dynamic programs (the unit of work of a solve, O(slots)) before giving
   /// up: past this, branch and bound is the cheaper way to a proof.
   int max_programs = 64;
+  /// Boxes of the window search examined before giving up.
+  int max_boxes = 400;
   std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max();
 };
 
