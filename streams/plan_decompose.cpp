@@ -222,25 +222,15 @@ decompose_outcome decompose_plan(const plan_problem& p, const decompose_limits& 
     starts = cheapest;
   }
 
+  // An infinite bound with a plan in hand would be a contradiction (a cut
+  // that calls every start impossible); never call that optimal.
+  auto closed = [&] {
+    return out.has_plan && std::isfinite(out.bound) && out.cost - out.bound <= tolerance(out.cost);
+  };
+
   std::set<std::vector<int>> seen;
-  // Solves the continuous part at `at`: a cut, and perhaps a better plan.
-  auto evaluate = [&](const std::vector<int>& at) {
-    seen.insert(at);
-    net_load(at);
-    solver.set_max_programs(std::max(1, limits.max_programs - out.programs));
-    const auto& c = solver.solve(a);
-    ++out.solves;
-    out.programs += c.programs;
-    if (c.status == continuous_plan::verdict::infeasible || !std::isfinite(c.bound))
-      return false;
-    cut_prices(c, at);
-    out.bound = std::max(out.bound, c.bound + best_starts(y, at));
-    if (n > 0) {
-      keep_cut(c.bound, y, at);
-      keep_curve_cut(c.bound, at);
-    }
-    if (!c.has_plan)
-      return false;
+  // A plan from a solve, if it keeps every rule and beats the best so far.
+  auto offer_plan = [&](const continuous_plan& c, const std::vector<int>& at) {
     plan_decisions d;
     d.starts.assign(p.loads.size(), -1);
     d.power.assign(p.loads.size(), {});
@@ -261,10 +251,26 @@ decompose_outcome decompose_plan(const plan_problem& p, const decompose_limits& 
     out.best = std::move(d);
     return true;
   };
-  // An infinite bound with a plan in hand would be a contradiction (a cut
-  // that calls every start impossible); never call that optimal.
-  auto closed = [&] {
-    return out.has_plan && std::isfinite(out.bound) && out.cost - out.bound <= tolerance(out.cost);
+  // Solves the continuous part at `at`: a cut, and perhaps a better plan.
+  auto evaluate = [&](const std::vector<int>& at) {
+    seen.insert(at);
+    net_load(at);
+    solver.set_max_programs(std::max(1, limits.max_programs - out.programs));
+    const auto& c = solver.solve(a);
+    ++out.solves;
+    out.programs += c.programs;
+    if (c.status == continuous_plan::verdict::infeasible || !std::isfinite(c.bound))
+      return false;
+    cut_prices(c, at);
+    out.bound = std::max(out.bound, c.bound + best_starts(y, at));
+    if (n > 0)
+      keep_cut(c.bound, y, at);
+    const bool improved = c.has_plan && offer_plan(c, at);
+    // The exact per-cycle cut costs about as much as the solve: only when
+    // the linear one did not already close the gap.
+    if (n > 0 && !closed())
+      keep_curve_cut(c.bound, at);
+    return improved;
   };
   auto out_of_work = [&] {
     return out.solves >= limits.max_solves || out.programs >= limits.max_programs ||
