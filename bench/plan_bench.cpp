@@ -60,6 +60,7 @@ int main(int argc, char** argv) {
   int problems = 200, cbc_count = 50;
   double budget_ms = 5000;
   bool cbc_preprocess = false;
+  bool verbose = false;
   std::vector<int> sizes{96, 192, 672};
   std::uint64_t seed = 20240601;
   for (int i = 1; i + 1 < argc; i += 2) {
@@ -70,6 +71,8 @@ int main(int argc, char** argv) {
       cbc_count = std::atoi(argv[i + 1]);
     else if (a == "--cbc-preprocess")
       cbc_preprocess = std::atoi(argv[i + 1]) != 0;
+    else if (a == "--verbose")
+      verbose = std::atoi(argv[i + 1]) != 0;
     else if (a == "--budget-ms")
       budget_ms = std::atof(argv[i + 1]);
     else if (a == "--seed")
@@ -112,6 +115,18 @@ int main(int argc, char** argv) {
       }
       ours.push_back(ms);
       optimal += r->optimal;
+      if (verbose) {
+        int shiftables = 0, negative = 0;
+        for (const auto& l : p.loads)
+          shiftables += l.kind == streams::load_kind::shiftable;
+        for (double e : p.export_price)
+          negative += e < 0;
+        std::printf("  #%d %.3f ms solves %d nodes %ld iterations %ld shiftables %d negative_slots "
+                    "%d cap %d "
+                    "loads %zu%s\n",
+                    i, ms, r->continuous_solves, r->nodes, r->lp_iterations, shiftables, negative,
+                    p.max_import_kw.has_value(), p.loads.size(), r->optimal ? "" : " NOT PROVEN");
+      }
       if (i < cbc_count) {
         auto c = testing::solve_with_cbc(p, {.time_limit_s = 120, .preprocess = cbc_preprocess});
         if (!c.optimal) {

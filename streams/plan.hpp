@@ -45,6 +45,7 @@ struct plan_result {
   double solve_ms = 0;
   long nodes = 0;
   long lp_iterations = 0;
+  int continuous_solves = 0; ///< fast-path solves (plan_decompose.hpp)
 };
 
 } // namespace hems::streams

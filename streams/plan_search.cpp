@@ -336,11 +336,13 @@ void plan_search::local_search(const node& base) {
   }
 }
 
-search_outcome plan_search::run(const search_limits& limits,
-                                const std::vector<start_range>* ranges) {
+search_outcome plan_search::run(const search_limits& limits, const std::vector<start_range>* ranges,
+                                const plan_decisions* seed) {
   limits_ = limits;
   have_incumbent_ = false;
   incumbent_cost_ = inf;
+  if (seed)
+    offer(*seed);
   nodes_ = 0;
   const long iterations_before = simplex_.iterations();
   search_outcome out;

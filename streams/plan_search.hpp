@@ -65,8 +65,10 @@ public:
   explicit plan_search(const plan_problem& p);
 
   /// Searches the whole problem, or with each load's start restricted to
-  /// `ranges` (indexed by load; ignored for energy loads).
-  search_outcome run(const search_limits& limits, const std::vector<start_range>* ranges = nullptr);
+  /// `ranges` (indexed by load; ignored for energy loads). A `seed` plan (it
+  /// must keep every rule) is the first incumbent: it prunes from the root on.
+  search_outcome run(const search_limits& limits, const std::vector<start_range>* ranges = nullptr,
+                     const plan_decisions* seed = nullptr);
 
   const plan_lp& lp() const { return lp_; }
 

@@ -1,8 +1,10 @@
 #include "streams/plan_solver.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 
+#include "streams/plan_decompose.hpp"
 #include "streams/plan_explain.hpp"
 #include "streams/plan_feasibility.hpp"
 #include "streams/plan_search.hpp"
@@ -14,14 +16,51 @@ result<plan_result> solve_plan(const plan_problem& p, const plan_options& option
   if (auto reason = find_infeasibility(p))
     return fail(errc::infeasible, *reason);
 
-  plan_search search(p);
   search_limits limits;
   limits.relative_gap = options.relative_gap;
   limits.absolute_gap = options.absolute_gap;
   if (options.time_budget_ms)
     limits.deadline =
         started + std::chrono::microseconds(static_cast<long long>(*options.time_budget_ms * 1000));
-  auto outcome = search.run(limits);
+  auto tolerance = [&](double cost) {
+    return std::max(limits.absolute_gap, limits.relative_gap * std::abs(cost));
+  };
+
+  // The fast path: most homes are proven optimal here without an LP.
+  decompose_limits fast;
+  fast.relative_gap = limits.relative_gap;
+  fast.absolute_gap = limits.absolute_gap;
+  fast.deadline = limits.deadline;
+  // A program costs O(horizon); a week whose energy prices do not settle in
+  // a few programs (several EV sessions against one battery) is proven
+  // sooner by the LP, so long horizons get fewer before falling back.
+  fast.max_programs = std::clamp(64 * 96 / std::max(p.horizon, 1), 8, 64);
+  auto quick = decompose_plan(p, fast);
+  auto finish = [&](plan_result r) {
+    r.grid_kw = grid_power(p, r.decisions);
+    r.cost = plan_cost(p, r.grid_kw);
+    r.bound = std::min(r.bound, r.cost);
+    r.optimal = r.optimal || r.cost - r.bound <= tolerance(r.cost);
+    r.gap = (r.cost - r.bound) / std::max(std::abs(r.cost), 1e-6);
+    if (options.explain)
+      r.explanations = explain_plan(p, r.decisions);
+    r.continuous_solves = quick.solves;
+    r.solve_ms =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started)
+            .count();
+    return r;
+  };
+  if (quick.optimal) {
+    plan_result r;
+    r.optimal = true;
+    r.decisions = std::move(quick.best);
+    r.bound = quick.bound;
+    return finish(std::move(r));
+  }
+
+  // Branch and bound, seeded with the fast path's plan; both bounds hold.
+  plan_search search(p);
+  auto outcome = search.run(limits, nullptr, quick.has_plan ? &quick.best : nullptr);
 
   using verdict = search_outcome::verdict;
   if (outcome.result == verdict::infeasible) {
@@ -35,17 +74,10 @@ result<plan_result> solve_plan(const plan_problem& p, const plan_options& option
   plan_result r;
   r.optimal = outcome.result == verdict::optimal;
   r.decisions = std::move(outcome.best);
-  r.grid_kw = grid_power(p, r.decisions);
-  r.cost = plan_cost(p, r.grid_kw);
-  r.bound = std::min(outcome.bound, r.cost);
-  r.gap = (r.cost - r.bound) / std::max(std::abs(r.cost), 1e-6);
-  if (options.explain)
-    r.explanations = explain_plan(p, r.decisions);
+  r.bound = quick.has_plan ? std::max(outcome.bound, quick.bound) : outcome.bound;
   r.nodes = outcome.nodes;
   r.lp_iterations = outcome.iterations;
-  r.solve_ms =
-      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
-  return r;
+  return finish(std::move(r));
 }
 
 } // namespace hems::streams

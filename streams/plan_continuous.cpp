@@ -1,0 +1,801 @@
+#include "streams/plan_continuous.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "streams/lp_simplex.hpp"
+#include "streams/small_max_flow.hpp"
+
+namespace hems::streams {
+
+namespace {
+
+// Master weights below this are dropped from the plan.
+constexpr double weight_tol = 1e-12;
+// Energies the master may miss by this (kW-slots) count as met.
+constexpr double energy_tol = 1e-7;
+
+double grid_cost(const slot_prices& s, double g) {
+  return g >= 0 ? s.buy * g : s.sell * g;
+}
+
+} // namespace
+
+continuous_solver::continuous_solver(const plan_problem& p) : problem_(p) {
+  horizon_ = p.horizon;
+  h_ = p.slot_hours();
+  prices_.resize(horizon_);
+  double largest = 0;
+  for (int t = 0; t < horizon_; ++t) {
+    prices_[t].buy = p.import_price[t] * h_;
+    prices_[t].sell = p.export_price[t] * h_;
+    prices_[t].cap = p.max_import_kw ? *p.max_import_kw : unbounded;
+    largest = std::max({largest, std::abs(prices_[t].buy), std::abs(prices_[t].sell)});
+  }
+  if (p.battery) {
+    const auto& b = *p.battery;
+    has_battery_ = true;
+    battery_.alpha = b.charge_efficiency * h_;
+    battery_.beta = h_ / b.discharge_efficiency;
+    battery_.charge = b.max_charge_kw;
+    battery_.discharge = b.max_discharge_kw;
+    limits_.lo = b.min_soc_kwh;
+    limits_.hi = b.capacity_kwh;
+    limits_.start = b.soc_kwh;
+    limits_.end_lo = std::max(b.min_soc_kwh, b.soc_kwh);
+    largest /= std::min(battery_.alpha, 1.0);
+  }
+  // Energy prices beyond this are never needed to meet an energy that can be
+  // met: the master's artificial columns cost it.
+  big_price_ = 1e4 * (1 + largest);
+  int offset = 0;
+  for (std::size_t i = 0; i < p.loads.size(); ++i) {
+    const auto& l = p.loads[i];
+    if (l.kind != load_kind::energy)
+      continue;
+    energy_part part;
+    part.load = static_cast<int>(i);
+    part.first = l.earliest_start;
+    part.last = l.latest_finish;
+    part.max_kw = l.max_kw;
+    part.need = l.energy_kwh / h_;
+    part.offset = offset;
+    offset += part.last - part.first;
+    for (int t = part.first; t < part.last; ++t) {
+      part.levels.push_back(p.import_price[t] * h_);
+      part.levels.push_back(p.export_price[t] * h_);
+    }
+    std::sort(part.levels.begin(), part.levels.end());
+    part.levels.erase(std::unique(part.levels.begin(), part.levels.end()), part.levels.end());
+    parts_.push_back(part);
+  }
+  slot_parts_start_.assign(horizon_ + 1, 0);
+  for (const auto& part : parts_)
+    for (int t = part.first; t < part.last; ++t)
+      ++slot_parts_start_[t + 1];
+  for (int t = 0; t < horizon_; ++t)
+    slot_parts_start_[t + 1] += slot_parts_start_[t];
+  slot_parts_.resize(slot_parts_start_[horizon_]);
+  std::vector<int> fill(slot_parts_start_.begin(), slot_parts_start_.end() - 1);
+  for (std::size_t e = 0; e < parts_.size(); ++e)
+    for (int t = parts_[e].first; t < parts_[e].last; ++t)
+      slot_parts_[fill[t]++] = static_cast<int>(e);
+  lambda_.assign(parts_.size(), 0.0);
+  k_start_.assign(horizon_ + 1, 0);
+}
+
+void continuous_solver::active_loads(int t, std::vector<slot_load>& out,
+                                     std::vector<int>* parts) const {
+  out.clear();
+  if (parts)
+    parts->clear();
+  for (int k = slot_parts_start_[t]; k < slot_parts_start_[t + 1]; ++k) {
+    int e = slot_parts_[k];
+    slot_load l{lambda_[e], parts_[e].max_kw};
+    // Insertion by decreasing value (a handful of loads per slot).
+    std::size_t at = out.size();
+    out.push_back(l);
+    if (parts)
+      parts->push_back(e);
+    while (at > 0 && out[at - 1].value < l.value) {
+      out[at] = out[at - 1];
+      if (parts)
+        (*parts)[at] = (*parts)[at - 1];
+      --at;
+    }
+    out[at] = l;
+    if (parts)
+      (*parts)[at] = e;
+  }
+}
+
+void continuous_solver::initial_prices(std::span<const double> a) {
+  // Each energy load alone against the grid: the price of its marginal kW
+  // when it fills its window's cheapest room first (solar surplus at the
+  // export price, then import up to the cap).
+  struct offer {
+    double price, kw;
+  };
+  std::vector<offer> offers;
+  for (std::size_t e = 0; e < parts_.size(); ++e) {
+    const auto& part = parts_[e];
+    offers.clear();
+    for (int t = part.first; t < part.last; ++t) {
+      const auto& s = prices_[t];
+      double surplus = std::min(part.max_kw, std::max(0.0, -a[t]));
+      if (surplus > 0)
+        offers.push_back({s.sell, surplus});
+      double room = std::min(part.max_kw - surplus, s.cap - std::max(a[t], 0.0));
+      if (room > 0)
+        offers.push_back({s.buy, room});
+    }
+    std::sort(offers.begin(), offers.end(),
+              [](const offer& l, const offer& r) { return l.price < r.price; });
+    double left = part.need, price = offers.empty() ? 0 : offers.front().price;
+    for (const auto& o : offers) {
+      price = o.price;
+      left -= o.kw;
+      if (left <= 0)
+        break;
+    }
+    lambda_[e] = price;
+  }
+}
+
+bool continuous_solver::run_program(std::span<const double> a, double& lagrangian) {
+  const int T = horizon_;
+  ++out_.programs;
+  k_delta_.clear();
+  k_value_.clear();
+  double total = 0;
+  if (has_battery_)
+    dp_.reset(limits_, T);
+  for (int t = T - 1; t >= 0; --t) {
+    active_loads(t, loads_, nullptr);
+    build_grid_curve(prices_[t], loads_, h_curve_);
+    if (!has_battery_) {
+      double v = h_curve_(a[t]);
+      if (v == unbounded)
+        return false;
+      total += v;
+      continue;
+    }
+    std::size_t before = k_delta_.size();
+    if (!build_battery_curve(h_curve_, a[t], battery_, curve_delta_, curve_value_))
+      return false;
+    k_delta_.insert(k_delta_.end(), curve_delta_.begin(), curve_delta_.end());
+    k_value_.insert(k_value_.end(), curve_value_.begin(), curve_value_.end());
+    k_start_[t] = static_cast<int>(before);
+    if (!dp_.add_slot(t, curve_delta_, curve_value_))
+      return false;
+  }
+  if (has_battery_) {
+    total = dp_.finish();
+    if (total == unbounded)
+      return false;
+    dp_.path(path_delta_, path_soc_);
+  }
+  lagrangian = total;
+  for (std::size_t e = 0; e < parts_.size(); ++e)
+    lagrangian += lambda_[e] * parts_[e].need;
+  return true;
+}
+
+void continuous_solver::allocate(std::span<const double> a, std::span<const std::uint8_t> eager,
+                                 column& out) {
+  // The plan along the last program's path: battery, loads and grid, slot by
+  // slot. Loads tied with the grid's price draw if `eager`.
+  const int T = horizon_;
+  out.cost = 0;
+  out.energy.assign(parts_.size(), 0.0);
+  out.charge.assign(has_battery_ ? T : 0, 0.0);
+  out.discharge.assign(has_battery_ ? T : 0, 0.0);
+  out.power.assign(
+      parts_.empty() ? 0 : parts_.back().offset + parts_.back().last - parts_.back().first, 0.0);
+  for (int t = 0; t < T; ++t) {
+    active_loads(t, loads_, &load_parts_);
+    double x = a[t];
+    if (has_battery_) {
+      build_grid_curve(prices_[t], loads_, h_curve_);
+      double power = battery_power(h_curve_, a[t], battery_, path_delta_[t]);
+      split_battery_power(battery_, path_delta_[t], power, out.charge[t], out.discharge[t]);
+      x += power;
+    }
+    draw_.resize(loads_.size());
+    slot_eager_.resize(loads_.size());
+    for (std::size_t k = 0; k < loads_.size(); ++k)
+      slot_eager_[k] = eager.empty() ? 0 : eager[load_parts_[k]];
+    double g = allocate_loads(prices_[t], loads_, x, draw_, slot_eager_);
+    for (std::size_t k = 0; k < loads_.size(); ++k) {
+      const auto& part = parts_[load_parts_[k]];
+      out.power[part.offset + t - part.first] = draw_[k];
+      out.energy[load_parts_[k]] += draw_[k];
+    }
+    out.cost += grid_cost(prices_[t], g);
+  }
+}
+
+void continuous_solver::newton_price(int e, std::span<const double> a, const column& ref) {
+  // The load's supply curve at the reference plan, the battery and the other
+  // loads held: the grid's room in each slot of its window at the price that
+  // room costs (export first, then import up to the cap), or, to draw less,
+  // what each kW it draws saves. The new λ is where that curve meets the
+  // need. Exact when the battery does not respond; the cutting planes of the
+  // master take over once the need is bracketed.
+  const auto& part = parts_[e];
+  double deficit = part.need - ref.energy[e];
+  const bool up = deficit > 0;
+  auto& offers = offers_;
+  offers.clear();
+  for (int t = part.first; t < part.last; ++t) {
+    const auto& s = prices_[t];
+    double g = a[t];
+    if (has_battery_)
+      g += ref.charge[t] - ref.discharge[t];
+    for (int k = slot_parts_start_[t]; k < slot_parts_start_[t + 1]; ++k) {
+      const auto& other = parts_[slot_parts_[k]];
+      g += ref.power[other.offset + t - other.first];
+    }
+    double p = ref.power[part.offset + t - part.first];
+    if (up) {
+      double room = part.max_kw - p;
+      if (g < 0 && room > 0) {
+        double m = std::min(room, -g);
+        offers.push_back({s.sell, m});
+        room -= m;
+        g = 0;
+      }
+      double m = std::min(room, s.cap - std::max(g, 0.0));
+      if (m > 0)
+        offers.push_back({s.buy, m});
+    } else {
+      double give = p;
+      if (g > 0 && give > 0) {
+        double m = std::min(give, g);
+        offers.push_back({s.buy, m});
+        give -= m;
+      }
+      if (give > 0)
+        offers.push_back({s.sell, give});
+    }
+  }
+  if (up)
+    std::sort(offers.begin(), offers.end(),
+              [](const auto& l, const auto& r) { return l.price < r.price; });
+  else
+    std::sort(offers.begin(), offers.end(),
+              [](const auto& l, const auto& r) { return l.price > r.price; });
+  double left = std::abs(deficit), price = lambda_[e];
+  bool covered = false;
+  for (const auto& o : offers) {
+    price = o.price;
+    left -= o.kw;
+    if (left <= energy_tol) {
+      covered = true;
+      break;
+    }
+  }
+  double& l = lambda_[e];
+  const double step = 1e-9 * (1 + std::abs(l));
+  if (!covered)
+    price = up ? l + 1 + std::abs(l) : l - 1 - std::abs(l);
+  l = up ? std::max(price, l + step) : std::min(price, l - step);
+}
+
+bool continuous_solver::solve_master(std::vector<double>& lambda, double& value,
+                                     std::vector<double>& weights) const {
+  // min sum_j w_j cost_j  s.t.  sum_j w_j (energy_j - need) + s+ - s- = 0,
+  // sum_j w_j = 1, with artificial s at a big price (so λ stays bounded while
+  // the columns do not surround the needs yet).
+  const int K = static_cast<int>(parts_.size());
+  weights.assign(columns_.size(), 0.0);
+  if (K == 1) {
+    // The lower convex hull of the columns' (energy, cost) at the need.
+    const double need = parts_[0].need;
+    int best_i = -1, best_j = -1;
+    double best_value = unbounded;
+    for (std::size_t i = 0; i < columns_.size(); ++i) {
+      double qi = columns_[i].energy[0];
+      if (std::abs(qi - need) <= energy_tol && columns_[i].cost < best_value) {
+        best_value = columns_[i].cost;
+        best_i = best_j = static_cast<int>(i);
+      }
+      if (qi > need)
+        continue;
+      for (std::size_t j = 0; j < columns_.size(); ++j) {
+        double qj = columns_[j].energy[0];
+        if (qj <= need || qj - qi <= energy_tol)
+          continue;
+        double share = (need - qi) / (qj - qi);
+        double v = columns_[i].cost + share * (columns_[j].cost - columns_[i].cost);
+        if (v < best_value) {
+          best_value = v;
+          best_i = static_cast<int>(i);
+          best_j = static_cast<int>(j);
+        }
+      }
+    }
+    if (best_i < 0)
+      return false;
+    value = best_value;
+    if (best_i == best_j) {
+      weights[best_i] = 1;
+      return true; // λ stays: the columns at it already meet the need
+    }
+    const auto& ci = columns_[best_i];
+    const auto& cj = columns_[best_j];
+    double share = (need - ci.energy[0]) / (cj.energy[0] - ci.energy[0]);
+    weights[best_i] = 1 - share;
+    weights[best_j] = share;
+    lambda.assign(1, (cj.cost - ci.cost) / (cj.energy[0] - ci.energy[0]));
+    return true;
+  }
+  lp::model m;
+  for (int e = 0; e < K; ++e)
+    m.add_row(0, 0);
+  int convexity = m.add_row(1, 1);
+  for (const auto& c : columns_) {
+    m.add_col(0, 1, c.cost);
+    for (int e = 0; e < K; ++e) {
+      double v = c.energy[e] - parts_[e].need;
+      if (v != 0)
+        m.entry(e, v);
+    }
+    m.entry(convexity, 1);
+  }
+  // Artificial energy at the box's prices: the master's λ stays in the box
+  // (a trust region), and the box only binds while artificials are used.
+  for (int e = 0; e < K; ++e) {
+    double most = parts_[e].need + parts_[e].max_kw * (parts_[e].last - parts_[e].first) + 1;
+    m.add_col(0, most, box_hi_[e]);
+    m.entry(e, 1);
+    m.add_col(0, most, -box_lo_[e]);
+    m.entry(e, -1);
+  }
+  // The master is tiny (one row per energy load); a solve that needs more
+  // than a few passes over it is cycling on a degenerate basis. Then λ
+  // stays, which ends the cutting planes (the bound still holds).
+  lp::dual_simplex s(m);
+  lp::limits lim;
+  lim.max_iterations = 20L * (K + 1 + static_cast<long>(columns_.size()) + 2L * K) + 100;
+  if (s.solve(lim) != lp::status::optimal) {
+    lambda = lambda_;
+    return false;
+  }
+  const auto& y = s.duals();
+  lambda.assign(y.begin(), y.begin() + K);
+  value = s.objective();
+  weights.resize(columns_.size());
+  for (std::size_t j = 0; j < columns_.size(); ++j)
+    weights[j] = s.x(static_cast<int>(j));
+  double artificial = 0;
+  for (int e = 0; e < 2 * K; ++e)
+    artificial += s.x(static_cast<int>(columns_.size()) + e);
+  return artificial <= energy_tol;
+}
+
+void continuous_solver::set_box(bool improved) {
+  // A trust region around the best λ for the master (several loads): it
+  // grows while steps improve the bound and shrinks when they do not.
+  const int K = static_cast<int>(parts_.size());
+  if (radius_.empty()) {
+    radius_.resize(K);
+    for (int e = 0; e < K; ++e) {
+      const auto& levels = parts_[e].levels;
+      radius_[e] = 0.25 * (levels.back() - levels.front()) + 1e-3 * (1 + std::abs(lambda_[e]));
+    }
+  } else {
+    for (int e = 0; e < K; ++e)
+      radius_[e] *= improved ? 2.0 : 0.5;
+  }
+  box_lo_.resize(K);
+  box_hi_.resize(K);
+  for (int e = 0; e < K; ++e) {
+    box_lo_[e] = best_lambda_[e] - radius_[e];
+    box_hi_[e] = best_lambda_[e] + radius_[e];
+  }
+}
+
+bool continuous_solver::share_ties(std::span<const double> a, double lagrangian,
+                                   std::vector<double>& weights) {
+  // The last program's plan with loads drawing nothing where they are tied
+  // with the grid's price. Drawing there costs exactly λ per kW, so any
+  // extra the ties hold leaves the Lagrangian cost unchanged: if the ties
+  // can hold every load's shortfall, that plan meets every energy and the
+  // bound (optimal). Loads share a slot's tied room (the export surplus when
+  // tied with the export price, the import room under the cap when tied with
+  // the import price): a small transport problem, solved as a maximum flow.
+  const int K = static_cast<int>(parts_.size());
+  const std::size_t base = columns_.size() - (K > 1 ? K + 2 : 2);
+  const column low = columns_[base];
+  double short_total = 0;
+  for (int e = 0; e < K; ++e) {
+    double d = parts_[e].need - low.energy[e];
+    if (d < -energy_tol)
+      return false;
+    short_total += std::max(d, 0.0);
+  }
+  const int T = horizon_;
+  const int source = 0, sink = 1;
+  flow_.reset(2 + K);
+  for (int e = 0; e < K; ++e)
+    flow_.add_arc(source, 2 + e, std::max(0.0, parts_[e].need - low.energy[e]));
+  auto& arcs = tie_arcs_;
+  arcs.clear();
+  int nodes = 2 + K;
+  std::vector<std::pair<int, double>> tied; // (part, room)
+  if (short_total > energy_tol)
+    for (int t = 0; t < T; ++t) {
+      const auto& s = prices_[t];
+      double g = a[t];
+      if (has_battery_)
+        g += low.charge[t] - low.discharge[t];
+      tied.clear();
+      for (int k = slot_parts_start_[t]; k < slot_parts_start_[t + 1]; ++k) {
+        int e = slot_parts_[k];
+        const auto& part = parts_[e];
+        double p = low.power[part.offset + t - part.first];
+        g += p;
+        if (p < part.max_kw)
+          tied.emplace_back(e, part.max_kw - p);
+      }
+      double room = 0;
+      const bool flat = same_price(s.sell, s.buy);
+      std::size_t kept = 0;
+      for (auto [e, r] : tied) {
+        double l = lambda_[e];
+        bool at_sell = g < 0 && same_price(l, s.sell);
+        bool at_buy = g >= 0 && same_price(l, s.buy);
+        if (at_sell || at_buy || (flat && same_price(l, s.buy)))
+          tied[kept++] = {e, r};
+      }
+      tied.resize(kept);
+      if (tied.empty())
+        continue;
+      if (flat)
+        room = s.cap - g;
+      else
+        room = g < 0 ? -g : s.cap - g;
+      if (room <= energy_tol)
+        continue;
+      int tier = nodes++;
+      flow_.add_node();
+      flow_.add_arc(tier, sink, room);
+      for (auto [e, r] : tied)
+        arcs.push_back({flow_.add_arc(2 + e, tier, r), e, t});
+    }
+  if (short_total > energy_tol && flow_.run(source, sink, 1e-12) < short_total - energy_tol)
+    return false;
+  // The plan, checked: cap, powers, and its cost against the bound.
+  columns_.push_back(low);
+  column& plan = columns_.back();
+  for (const auto& ta : arcs) {
+    double f = flow_.flow(ta.arc);
+    if (f <= 0)
+      continue;
+    const auto& part = parts_[ta.part];
+    plan.power[part.offset + ta.slot - part.first] += f;
+    plan.energy[ta.part] += f;
+  }
+  plan.cost = 0;
+  for (int t = 0; t < T; ++t) {
+    double g = a[t];
+    if (has_battery_)
+      g += plan.charge[t] - plan.discharge[t];
+    for (int k = slot_parts_start_[t]; k < slot_parts_start_[t + 1]; ++k) {
+      const auto& part = parts_[slot_parts_[k]];
+      g += plan.power[part.offset + t - part.first];
+    }
+    if (g > prices_[t].cap + 1e-9)
+      return false;
+    plan.cost += grid_cost(prices_[t], g);
+  }
+  if (plan.cost > lagrangian + std::max(absolute_gap_, relative_gap_ * std::abs(plan.cost)) * 0.1)
+    return false;
+  weights.assign(columns_.size(), 0.0);
+  weights.back() = 1;
+  return true;
+}
+
+const continuous_plan& continuous_solver::solve(std::span<const double> a) {
+  const int T = horizon_;
+  const int K = static_cast<int>(parts_.size());
+  out_.programs = 0;
+  out_.has_plan = false;
+  out_.status = continuous_plan::verdict::unproven;
+  out_.bound = -unbounded;
+  if (!have_lambda_ && K > 0)
+    initial_prices(a);
+  have_lambda_ = true;
+  columns_.clear();
+  radius_.clear();
+
+  double best = -unbounded;
+  best_lambda_ = lambda_;
+  std::vector<double> weights{1.0}, next;
+  bool met = K == 0;
+  eager_.assign(K, 0);
+  for (int round = 0; round < max_programs_; ++round) {
+    double lagrangian = 0;
+    if (!run_program(a, lagrangian)) {
+      out_.status = continuous_plan::verdict::infeasible;
+      return out_;
+    }
+    if (lagrangian > best) {
+      best = lagrangian;
+      best_lambda_ = lambda_;
+    }
+    // Columns at this λ: loads tied with the grid's price drawing or not
+    // (all optimal for λ; mixing them meets the energies exactly when λ is
+    // right), one load at a time when there are several.
+    std::fill(eager_.begin(), eager_.end(), 0);
+    columns_.emplace_back();
+    allocate(a, eager_, columns_.back());
+    if (K == 0)
+      break;
+    std::fill(eager_.begin(), eager_.end(), 1);
+    columns_.emplace_back();
+    allocate(a, eager_, columns_.back());
+    if (K > 1)
+      for (int e = 0; e < K; ++e) {
+        std::fill(eager_.begin(), eager_.end(), 0);
+        eager_[e] = 1;
+        columns_.emplace_back();
+        allocate(a, eager_, columns_.back());
+      }
+    if (share_ties(a, lagrangian, weights)) {
+      met = true;
+      break;
+    }
+    // Until each need lies between energies seen, step λ along the load's
+    // supply curve at this plan (battery and other loads held).
+    const std::size_t base = columns_.size() - (K > 1 ? K + 2 : 2);
+    bool bracketed = true;
+    for (int e = 0; e < K; ++e) {
+      double lo = unbounded, hi = -unbounded;
+      for (const auto& c : columns_) {
+        lo = std::min(lo, c.energy[e]);
+        hi = std::max(hi, c.energy[e]);
+      }
+      if (parts_[e].need > hi + energy_tol) {
+        newton_price(e, a, columns_[base + (K > 1 ? 2 + e : 1)]);
+        bracketed = false;
+      } else if (parts_[e].need < lo - energy_tol) {
+        newton_price(e, a, columns_[base]);
+        bracketed = false;
+      }
+    }
+    if (!bracketed)
+      continue;
+    // Then Kelley's cutting planes: the master's prices, until its value
+    // meets the bound.
+    if (K > 1)
+      set_box(lagrangian >= best && round > 0);
+    double value = 0;
+    met = solve_master(next, value, weights);
+    double tolerance = std::max(absolute_gap_, relative_gap_ * std::abs(value));
+    if (met && value - best <= 0.1 * tolerance)
+      break;
+    if (next == lambda_)
+      break; // no progress possible (rounding)
+    lambda_ = next;
+  }
+
+  // The plan: the master's combination of DP plans.
+  out_.charge_kw.assign(has_battery_ ? T : 0, 0.0);
+  out_.discharge_kw.assign(has_battery_ ? T : 0, 0.0);
+  out_.power_kw.assign(problem_.loads.size(), {});
+  for (const auto& part : parts_)
+    out_.power_kw[part.load].assign(T, 0.0);
+  if (met) {
+    for (std::size_t j = 0; j < columns_.size(); ++j) {
+      double w = weights[j];
+      if (std::abs(w) <= weight_tol)
+        continue;
+      const auto& c = columns_[j];
+      for (int t = 0; t < (has_battery_ ? T : 0); ++t) {
+        out_.charge_kw[t] += w * c.charge[t];
+        out_.discharge_kw[t] += w * c.discharge[t];
+      }
+      for (const auto& part : parts_)
+        for (int t = part.first; t < part.last; ++t)
+          out_.power_kw[part.load][t] += w * c.power[part.offset + t - part.first];
+    }
+    // Energies exact (the master meets them within its tolerance).
+    for (const auto& part : parts_) {
+      auto& power = out_.power_kw[part.load];
+      double missing = part.need;
+      for (int t = part.first; t < part.last; ++t) {
+        power[t] = std::clamp(power[t], 0.0, part.max_kw);
+        missing -= power[t];
+      }
+      for (int t = part.first; t < part.last && missing != 0; ++t) {
+        double change =
+            missing > 0 ? std::min(missing, part.max_kw - power[t]) : std::max(missing, -power[t]);
+        power[t] += change;
+        missing -= change;
+      }
+    }
+    // Charging and discharging in one slot (a mix of plans): net it out, the
+    // same state of charge for less grid energy.
+    if (has_battery_)
+      for (int t = 0; t < T; ++t) {
+        double& c = out_.charge_kw[t];
+        double& d = out_.discharge_kw[t];
+        if (c <= 0 || d <= 0)
+          continue;
+        if (battery_.alpha * c >= battery_.beta * d) {
+          c -= battery_.beta * d / battery_.alpha;
+          d = 0;
+        } else {
+          d -= battery_.alpha * c / battery_.beta;
+          c = 0;
+        }
+      }
+    out_.cost = 0;
+    for (int t = 0; t < T; ++t) {
+      double g = a[t];
+      if (has_battery_)
+        g += out_.charge_kw[t] - out_.discharge_kw[t];
+      for (const auto& part : parts_)
+        if (t >= part.first && t < part.last)
+          g += out_.power_kw[part.load][t];
+      out_.cost += grid_cost(prices_[t], g);
+    }
+    out_.has_plan = true;
+  }
+
+  // Certificate at the best λ: the DP plan there gives the storage values.
+  if (K > 0 && lambda_ != best_lambda_) {
+    lambda_ = best_lambda_;
+    double lagrangian;
+    if (!run_program(a, lagrangian)) {
+      out_.status = continuous_plan::verdict::infeasible;
+      return out_;
+    }
+  }
+  certify(a);
+  if (out_.has_plan &&
+      out_.cost - out_.bound <= std::max(absolute_gap_, relative_gap_ * std::abs(out_.cost)))
+    out_.status = continuous_plan::verdict::optimal;
+  return out_;
+}
+
+void continuous_solver::storage_values(std::vector<double>& w) const {
+  const int T = horizon_;
+  w.assign(T, 0.0);
+  // Storage values: w_t must lie in k_t's subdifferential at δ_t, stay
+  // equal while the state of charge is strictly inside its limits, and may
+  // only fall past a slot that ends empty (rise past one that ends full).
+  // Backward: the set of values each w_t can take; forward: pick.
+  std::vector<double> lo(T), hi(T);
+  auto subdifferential = [&](int t, double& l, double& r) {
+    int begin = k_start_[t];
+    int end = t == 0 ? static_cast<int>(k_delta_.size()) : k_start_[t - 1];
+    double d = path_delta_[t];
+    l = -unbounded;
+    r = unbounded;
+    for (int i = begin; i + 1 < end; ++i) {
+      double x0 = k_delta_[i], x1 = k_delta_[i + 1];
+      double slope = (k_value_[i + 1] - k_value_[i]) / (x1 - x0);
+      double tol = 1e-9 * (1 + std::abs(d));
+      if (x1 <= d + tol && x0 < d - tol)
+        l = slope; // a segment ending at or before d
+      if (x0 >= d - tol && x1 > d + tol && r == unbounded)
+        r = slope; // the first segment starting at or after d
+      if (x0 < d - tol && x1 > d + tol)
+        l = r = slope; // d inside
+    }
+  };
+  const double tol = 1e-9;
+  auto at_lo = [&](int t) {
+    double floor = t + 1 == T ? std::max(limits_.lo, limits_.end_lo) : limits_.lo;
+    return path_soc_[t] <= floor + tol;
+  };
+  auto at_hi = [&](int t) { return path_soc_[t] >= limits_.hi - tol; };
+  for (int t = T - 1; t >= 0; --t) {
+    double l, r;
+    subdifferential(t, l, r);
+    double from = -unbounded, to = unbounded;
+    if (t + 1 == T) {
+      // The last state's own price: zero inside, >= 0 at its floor, <= 0 full.
+      from = at_hi(t) ? -unbounded : (at_lo(t) ? 0.0 : 0.0);
+      to = at_lo(t) ? unbounded : 0.0;
+      if (at_lo(t) && at_hi(t))
+        from = -unbounded, to = unbounded;
+    } else {
+      bool empty = at_lo(t), full = at_hi(t);
+      if (empty && full)
+        from = -unbounded, to = unbounded;
+      else if (empty)
+        from = lo[t + 1], to = unbounded;
+      else if (full)
+        from = -unbounded, to = hi[t + 1];
+      else
+        from = lo[t + 1], to = hi[t + 1];
+    }
+    lo[t] = std::max(l, from);
+    hi[t] = std::min(r, to);
+    if (lo[t] > hi[t]) {
+      // Not a consistent pair (rounding, or a plan that is not optimal):
+      // keep k's subdifferential, the bound will show the gap.
+      lo[t] = l;
+      hi[t] = r;
+    }
+  }
+  auto pick = [](double l, double r, double near) {
+    if (near >= l && near <= r)
+      return near;
+    return near < l ? l : r;
+  };
+  double mid = lo[0] > -unbounded && hi[0] < unbounded ? 0.5 * (lo[0] + hi[0])
+               : lo[0] > -unbounded                    ? lo[0]
+               : hi[0] < unbounded                     ? hi[0]
+                                                       : 0.0;
+  w[0] = mid;
+  for (int t = 1; t < T; ++t) {
+    double from = lo[t], to = hi[t];
+    bool empty = at_lo(t - 1), full = at_hi(t - 1);
+    if (!empty && !full)
+      from = std::max(from, w[t - 1]), to = std::min(to, w[t - 1]);
+    else if (empty && !full)
+      to = std::min(to, w[t - 1]);
+    else if (full && !empty)
+      from = std::max(from, w[t - 1]);
+    w[t] = from <= to ? pick(from, to, w[t - 1]) : pick(lo[t], hi[t], w[t - 1]);
+  }
+}
+
+void continuous_solver::lagrangian_curves(std::vector<convex_curve>& phi) const {
+  phi.resize(horizon_);
+  std::vector<slot_load> loads;
+  for (int t = 0; t < horizon_; ++t) {
+    active_loads(t, loads, nullptr);
+    build_lagrangian_curve(prices_[t], loads, has_battery_ ? &battery_ : nullptr,
+                           storage_.empty() ? 0.0 : storage_[t], phi[t]);
+  }
+}
+
+void continuous_solver::certify(std::span<const double> a) {
+  const int T = horizon_;
+  std::vector<double>& w = storage_;
+  if (has_battery_)
+    storage_values(w);
+  else
+    w.assign(T, 0.0);
+
+  // The bound, slot by slot with φ, and the slot prices.
+  out_.slot_price.assign(T, 0.0);
+  out_.slope_lo.assign(T, 0.0);
+  out_.slope_hi.assign(T, 0.0);
+  double bound = 0;
+  for (int t = 0; t < T; ++t) {
+    active_loads(t, loads_, nullptr);
+    auto v =
+        lagrangian_slot_value(prices_[t], loads_, has_battery_ ? &battery_ : nullptr, w[t], a[t]);
+    if (v.value == unbounded) {
+      out_.bound = unbounded;
+      return;
+    }
+    bound += v.value;
+    double y = v.slope_lo > -unbounded && v.slope_hi < unbounded ? 0.5 * (v.slope_lo + v.slope_hi)
+               : v.slope_lo > -unbounded                         ? v.slope_lo
+                                                                 : v.slope_hi;
+    out_.slot_price[t] = y;
+    out_.slope_lo[t] = v.slope_lo;
+    out_.slope_hi[t] = v.slope_hi;
+  }
+  if (has_battery_) {
+    for (int t = 0; t < T; ++t) {
+      double coef = t + 1 < T ? w[t] - w[t + 1] : w[t];
+      double floor = t + 1 < T ? limits_.lo : std::max(limits_.lo, limits_.end_lo);
+      bound += coef >= 0 ? coef * floor : coef * limits_.hi;
+    }
+    bound -= w[0] * limits_.start;
+  }
+  for (std::size_t e = 0; e < parts_.size(); ++e)
+    bound += lambda_[e] * parts_[e].need;
+  out_.bound = bound;
+}
+
+} // namespace hems::streams

@@ -1,0 +1,135 @@
+#include "streams/plan_soc_dp.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+namespace hems::streams {
+
+namespace {
+
+// States within this of a limit (kWh) are on it: merged segment positions
+// carry rounding of this order.
+constexpr double state_tol = 1e-9;
+
+} // namespace
+
+void soc_program::reset(const soc_limits& limits, int slots) {
+  limits_ = limits;
+  slots_ = slots;
+  x0_ = std::max(limits.lo, limits.end_lo);
+  v0_ = 0;
+  segments_.clear();
+  first_ = 0;
+  if (limits.hi > x0_)
+    segments_.push_back({0.0, limits.hi - x0_});
+  right_end_.assign(slots, 0.0);
+  left_end_.assign(slots, 0.0);
+  placed_start_.assign(slots + 1, 0);
+  placed_at_.clear();
+  placed_length_.clear();
+}
+
+bool soc_program::add_slot(int t, std::span<const double> delta, std::span<const double> value) {
+  const std::size_t n = delta.size();
+  right_end_[t] = delta[n - 1];
+  left_end_[t] = delta[0];
+  // Slot t's segments are recorded from the back (slots arrive last first);
+  // placed_start_ is fixed up in path().
+  placed_start_[t] = static_cast<int>(placed_at_.size());
+
+  // Mirrored k: from δ = right end leftwards, slopes negated, increasing.
+  double x = x0_ - delta[n - 1];
+  double v = v0_ + value[n - 1];
+  merged_.clear();
+  std::size_t i = first_;
+  std::size_t j = n - 1; // next k segment is [delta[j-1], delta[j]]
+  double at = x;
+  auto emit = [&](double slope, double length) {
+    if (!merged_.empty() && merged_.back().slope == slope)
+      merged_.back().length += length;
+    else
+      merged_.push_back({slope, length});
+    at += length;
+  };
+  while (i < segments_.size() || j > 0) {
+    double k_slope = 0, k_length = 0;
+    if (j > 0) {
+      k_length = delta[j] - delta[j - 1];
+      k_slope = -(value[j] - value[j - 1]) / k_length;
+    }
+    if (j == 0 || (i < segments_.size() && segments_[i].slope <= k_slope)) {
+      emit(segments_[i].slope, segments_[i].length);
+      ++i;
+    } else {
+      placed_at_.push_back(at);
+      placed_length_.push_back(k_length);
+      emit(k_slope, k_length);
+      --j;
+    }
+  }
+
+  // Clip to [lo, hi]: the state after slot t-1 must be within the limits.
+  double end = at;
+  if (x > limits_.hi + state_tol || end < limits_.lo - state_tol)
+    return false;
+  std::size_t f = 0;
+  while (x < limits_.lo && f < merged_.size()) {
+    double cut = std::min(merged_[f].length, limits_.lo - x);
+    v += merged_[f].slope * cut;
+    x += cut;
+    merged_[f].length -= cut;
+    if (merged_[f].length <= 0)
+      ++f;
+  }
+  x = std::max(x, limits_.lo);
+  while (end > limits_.hi && merged_.size() > f) {
+    double cut = std::min(merged_.back().length, end - limits_.hi);
+    merged_.back().length -= cut;
+    end -= cut;
+    if (merged_.back().length <= 0)
+      merged_.pop_back();
+  }
+  x0_ = x;
+  v0_ = v;
+  segments_.swap(merged_);
+  first_ = f;
+  return true;
+}
+
+double soc_program::finish() const {
+  double s = limits_.start;
+  if (s < x0_ - state_tol)
+    return std::numeric_limits<double>::infinity();
+  double v = v0_, x = x0_;
+  for (std::size_t i = first_; i < segments_.size() && x < s; ++i) {
+    double step = std::min(segments_[i].length, s - x);
+    v += segments_[i].slope * step;
+    x += step;
+  }
+  if (x < s - state_tol)
+    return std::numeric_limits<double>::infinity();
+  return v;
+}
+
+void soc_program::path(std::vector<double>& delta, std::vector<double>& soc) const {
+  delta.resize(slots_);
+  soc.resize(slots_);
+  double s = limits_.start;
+  for (int t = 0; t < slots_; ++t) {
+    int begin = placed_start_[t];
+    int end = t == 0 ? static_cast<int>(placed_at_.size()) : placed_start_[t - 1];
+    double d = right_end_[t];
+    for (int e = begin; e < end; ++e)
+      d -= std::clamp(s - placed_at_[e], 0.0, placed_length_[e]);
+    d = std::clamp(d, left_end_[t], right_end_[t]);
+    double next = std::clamp(s + d, limits_.lo, limits_.hi);
+    if (t + 1 == slots_)
+      next = std::max(next, std::min(limits_.end_lo, limits_.hi));
+    delta[t] = next - s;
+    soc[t] = next;
+    s = next;
+  }
+}
+
+} // namespace hems::streams
