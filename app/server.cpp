@@ -11,6 +11,7 @@
 #include "app/server.hpp"
 
 #include <algorithm>
+#include <csignal>
 
 #include <caf/all.hpp>
 #include <zmq.hpp>
@@ -271,6 +272,9 @@ result<void> start_rest(parts& p, const server_config& config) {
 } // namespace
 
 result<std::unique_ptr<server>> server::start(const server_config& config) {
+  // Pistache writes to sockets without MSG_NOSIGNAL: a client that hangs up
+  // mid-answer would otherwise kill whatever process embeds the server.
+  std::signal(SIGPIPE, SIG_IGN);
   auto p = std::make_unique<parts>();
   auto context = std::make_shared<actors::live_context>();
   context->settings.time = p->time;
