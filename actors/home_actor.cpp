@@ -3,6 +3,7 @@
 #include "actors/aggregator_actor.hpp"
 #include "actors/device_actor.hpp"
 #include "actors/home_view.hpp"
+#include "actors/live_board.hpp"
 
 namespace hems::actors {
 
@@ -10,12 +11,19 @@ namespace {
 
 using home_ptr = home_actor::stateful_pointer<home_actor_state>;
 
+// Every change of a device's status goes to the board REST reads from.
+void publish(home_ptr self, const device_status& status) {
+  if (const auto& board = self->state.context->board)
+    board->put(self->state.home, status);
+}
+
 void spawn_device(home_ptr self, supervised_device& d) {
   auto& st = self->state;
   d.actor = self->spawn<caf::monitored>(device_behavior, caf::actor_cast<home_actor>(self),
                                         d.status, st.context);
   st.device_by_addr.emplace(d.actor.address(), d.status.device);
   st.context->metrics->device_actors.add(1);
+  publish(self, d.status);
 }
 
 supervised_device& device_for(home_ptr self, const sample& s) {
@@ -124,6 +132,7 @@ void on_device_down(home_ptr self, const caf::down_msg& msg) {
   if (d.failures.size() > settings.max_restarts) {
     d.status.quarantined = true;
     st.context->metrics->device_quarantines.inc();
+    publish(self, d.status);
     return;
   }
   st.context->metrics->device_restarts.inc();
@@ -159,7 +168,12 @@ home_actor::behavior_type home_behavior(home_ptr self, std::string home,
   st.home = std::move(home);
   st.context = std::move(context);
   st.context->metrics->homes.add(1);
-  self->attach_functor([metrics = st.context->metrics] { metrics->homes.add(-1); });
+  self->attach_functor([metrics = st.context->metrics, board = st.context->board,
+                        home = st.home] {
+    metrics->homes.add(-1);
+    if (board)
+      board->forget(home);
+  });
   for (auto& status : initial) {
     supervised_device d;
     d.status = std::move(status);
@@ -178,6 +192,7 @@ home_actor::behavior_type home_behavior(home_ptr self, std::string home,
       held.kind = status.kind;
       held.memo = std::move(status.memo);
       held.last_seen_ms = status.last_seen_ms;
+      publish(self, held);
     },
     [=](release_atom, const std::string& device) { return release_device(self, device); },
     [=](device_atom, const std::string& device) {

@@ -50,10 +50,15 @@ struct live_metrics {
   gauge& homes;
 };
 
+class live_board;
+
 /// What every live-path actor is given.
 struct live_context {
   live_settings settings;
   std::shared_ptr<live_metrics> metrics;
+  /// Where home actors publish their devices' statuses for the REST API's
+  /// live reads (actors/live_board.hpp); null: reads ask the actors.
+  std::shared_ptr<live_board> board;
   /// Usage windows, patterns and notifications; null: the live path only.
   history_context_ptr history;
 };

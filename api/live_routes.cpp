@@ -4,6 +4,7 @@
 
 #include <caf/scoped_actor.hpp>
 
+#include "actors/live_board.hpp"
 #include "api/json_views.hpp"
 #include "api/openapi.hpp"
 #include "core/sample.hpp"
@@ -32,11 +33,15 @@ std::expected<std::string, http_reply> home_param(const http_request& req) {
 
 std::expected<actors::home_view, http_reply> ask_home_view(live_services& s,
                                                            const std::string& home) {
-  caf::scoped_actor self{s.system};
   std::expected<actors::home_view, http_reply> out =
     std::unexpected(error_reply(503, "unavailable", "the live view did not answer in time"));
-  self->request(s.directory, s.ask_timeout, actors::get_atom::value, home)
-    .receive([&](actors::home_view& v) { out = std::move(v); }, [&](caf::error&) {});
+  if (s.live && s.live->board) {
+    out = s.live->board->view(home, s.live->settings);
+  } else {
+    caf::scoped_actor self{s.system};
+    self->request(s.directory, s.ask_timeout, actors::get_atom::value, home)
+      .receive([&](actors::home_view& v) { out = std::move(v); }, [&](caf::error&) {});
+  }
   if (out && !out->found)
     return std::unexpected(error_reply(404, "not_found", "home '" + home + "' has no devices"));
   return out;

@@ -9,6 +9,7 @@
 
 #include <caf/actor_system.hpp>
 
+#include "actors/live_settings.hpp"
 #include "actors/messages.hpp"
 #include "api/http.hpp"
 #include "core/metrics.hpp"
@@ -27,6 +28,8 @@ struct live_services {
   /// GET /usage with a window resolution (api/history_routes.hpp); unset:
   /// answered 400, windows are not kept.
   std::function<http_reply(const http_request&, const std::string& home)> usage_windows = {};
+  /// With a board, live views are read from it instead of asking the actors.
+  actors::live_context_ptr live = {};
 };
 
 std::vector<route> live_routes(std::shared_ptr<live_services> services);

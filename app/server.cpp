@@ -17,6 +17,7 @@
 #include <zmq.hpp>
 
 #include "actors/fleet_directory.hpp"
+#include "actors/live_board.hpp"
 #include "adapters/handshake_monitor.hpp"
 #include "adapters/hub_link.hpp"
 #include "adapters/zap_authenticator.hpp"
@@ -228,10 +229,11 @@ result<void> start_links(parts& p, const server_config& config,
   return {};
 }
 
-result<void> start_rest(parts& p, const server_config& config) {
+result<void> start_rest(parts& p, const server_config& config, actors::live_context_ptr context) {
   auto live = std::make_shared<api::live_services>(
     api::live_services{*p.system, p.directory, *p.db, p.metrics,
                        [ready = &p.ready] { return ready->load(); }});
+  live->live = std::move(context);
   auto commands = std::make_shared<api::command_services>(api::command_services{
     *p.db, *p.time, [hubs = p.hubs.get()](command c) { hubs->send_command(std::move(c)); },
     [live](const std::string& home, const std::string& device) {
@@ -280,6 +282,7 @@ result<std::unique_ptr<server>> server::start(const server_config& config) {
   context->settings.time = p->time;
   context->settings.offline_after_ms = config.offline_after_ms;
   context->metrics = std::make_shared<actors::live_metrics>(p->metrics);
+  context->board = std::make_shared<actors::live_board>();
 
   std::vector<storage::device_record> records;
   auto recovered = open_storage(*p, config, *context, records);
@@ -292,7 +295,7 @@ result<std::unique_ptr<server>> server::start(const server_config& config) {
   start_actors(*p, config, context, std::move(*recovered));
   if (auto ok = start_links(*p, config, std::move(records)); !ok)
     return std::unexpected(ok.error());
-  if (auto ok = start_rest(*p, config); !ok)
+  if (auto ok = start_rest(*p, config, context); !ok)
     return std::unexpected(ok.error());
   p->ready = true;
   return std::unique_ptr<server>{new server{std::move(p)}};

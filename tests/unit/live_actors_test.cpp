@@ -2,6 +2,7 @@
 #include "tests/support/actor_fixture.hpp"
 
 #include "actors/fleet_directory.hpp"
+#include "actors/live_board.hpp"
 
 using namespace hems;
 using namespace hems::actors;
@@ -24,10 +25,12 @@ sample make_sample(std::string home, std::string device, millis ts, double power
 struct fixture : test::actor_fixture {
   std::shared_ptr<manual_clock> time = std::make_shared<manual_clock>(t0);
   metrics_registry registry;
+  std::shared_ptr<live_board> board = std::make_shared<live_board>();
   std::shared_ptr<live_context> context = [this] {
     auto c = std::make_shared<live_context>();
     c->settings.time = time;
     c->metrics = std::make_shared<live_metrics>(registry);
+    c->board = board;
     return c;
   }();
   fleet_directory_actor directory =
@@ -42,7 +45,24 @@ struct fixture : test::actor_fixture {
     caf::anon_send(directory, ingest_atom::value, std::move(xs));
     run();
   }
-  home_view view(const std::string& home) { return ask<home_view>(directory, get_atom::value, home); }
+  // The actors' view, checked against what the board (REST's live reads) shows.
+  home_view view(const std::string& home) {
+    auto v = ask<home_view>(directory, get_atom::value, home);
+    auto b = board->view(home, context->settings);
+    BOOST_TEST(b.found == v.found);
+    BOOST_TEST(b.total_power_w == v.total_power_w);
+    BOOST_TEST(b.untracked_power_w.has_value() == v.untracked_power_w.has_value());
+    BOOST_REQUIRE_EQUAL(b.devices.size(), v.devices.size());
+    for (std::size_t i = 0; i < v.devices.size(); ++i) {
+      BOOST_TEST(b.devices[i].status.device == v.devices[i].status.device);
+      BOOST_TEST(b.devices[i].status.quarantined == v.devices[i].status.quarantined);
+      BOOST_TEST(b.devices[i].status.restarts == v.devices[i].status.restarts);
+      BOOST_TEST(b.devices[i].online == v.devices[i].online);
+      BOOST_TEST(b.devices[i].power_w == v.devices[i].power_w);
+      BOOST_TEST(b.devices[i].energy_today_wh == v.devices[i].energy_today_wh);
+    }
+    return v;
+  }
   const home_view::device& device(const home_view& v, const std::string& id) {
     for (const auto& d : v.devices)
       if (d.status.device == id)
