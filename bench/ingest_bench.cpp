@@ -126,8 +126,11 @@ double raw_rocksdb(const std::filesystem::path& dir, std::size_t samples, std::s
 }
 
 // A server on free loopback ports with its data in `dir`.
+bool with_history = true; // --no-history: the live path alone, without usage windows
+
 app::server_config bench_config(const std::filesystem::path& dir) {
   app::server_config c;
+  c.history = with_history;
   c.data_dir = dir.string();
   c.telemetry = "tcp://127.0.0.1:*";
   c.hub = "tcp://127.0.0.1:*";
@@ -217,7 +220,8 @@ void device_actor_memory(std::size_t devices) {
 
 int main(int argc, char** argv) {
   auto opts = app::cli_options::parse(std::vector<std::string>(argv + 1, argv + argc),
-                                      {"samples", "devices", "per-frame", "senders", "idle-devices"});
+                                      {"samples", "devices", "per-frame", "senders", "idle-devices"},
+                                      {"no-history"});
   if (!opts) {
     std::cerr << opts.error().detail << '\n';
     return 2;
@@ -227,6 +231,7 @@ int main(int argc, char** argv) {
   auto per_frame = static_cast<std::size_t>(*opts->integer("per-frame", 100, 1, 10'000));
   auto senders = static_cast<std::size_t>(*opts->integer("senders", 2, 1, 64));
   auto idle = static_cast<std::size_t>(*opts->integer("idle-devices", 100'000, 0, 10'000'000));
+  with_history = !opts->has("no-history");
 
   auto root = std::filesystem::temp_directory_path() /
               ("hems-ingest-bench-" + std::to_string(::getpid()));
