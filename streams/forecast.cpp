@@ -51,11 +51,14 @@ std::optional<double> profile_at(const local_quarters& h, std::int64_t lq,
   auto day = floor_div(lq, quarters_per_day);
   auto q = lq - day * quarters_per_day;
   bool weekend = weekday_of(day) >= 5;
-  auto mean_over = [&](bool same_weekday) -> std::optional<double> {
+  enum class days { same_weekday, same_kind, all };
+  auto mean_over = [&](days which) -> std::optional<double> {
     double sum = 0, weights = 0;
     for (int k = 1; k <= s.history_days; ++k) {
       auto d = day - k;
-      if (same_weekday ? k % 7 != 0 : (weekday_of(d) >= 5) != weekend)
+      if (which == days::same_weekday && k % 7 != 0)
+        continue;
+      if (which == days::same_kind && (weekday_of(d) >= 5) != weekend)
         continue;
       double w_day = std::exp2(-k / s.day_half_life);
       for (int j = -s.smooth_quarters; j <= s.smooth_quarters; ++j) {
@@ -71,11 +74,14 @@ std::optional<double> profile_at(const local_quarters& h, std::int64_t lq,
       return std::nullopt;
     return sum / weights;
   };
-  auto week = mean_over(true);
-  auto kind = mean_over(false);
+  auto week = mean_over(days::same_weekday);
+  auto kind = mean_over(days::same_kind);
   if (week && kind)
     return s.same_weekday_weight * *week + (1 - s.same_weekday_weight) * *kind;
-  return week ? week : kind;
+  if (week || kind)
+    return week ? week : kind;
+  // A young home that has not seen this kind of day yet: any day will do.
+  return mean_over(days::all);
 }
 
 } // namespace

@@ -6,7 +6,8 @@
 // The model, per quarter t ahead (local time: residents live by the clock):
 //  - a weekly profile: the same local weekday and quarter over the last weeks,
 //    and the same kind of day (weekday or weekend) over the last days, each
-//    smoothed over the neighbouring quarters and weighted to the recent days;
+//    smoothed over the neighbouring quarters and weighted to the recent days
+//    (a home that has not seen that kind of day yet: any recent day);
 //  - plus the recent level: how far the last hours ran above or below that
 //    profile, fading with the distance ahead.
 // Two naive peers (same time yesterday, same time last week) are here too, so

@@ -270,3 +270,20 @@ std::vector<usage_window> sum_quarters(std::span<const std::vector<usage_window>
 }
 
 } // namespace hems::streams
+
+namespace hems::streams {
+
+device_patterns learn_device(const series_input& in, const local_zone& zone, millis period_ms) {
+  device_patterns out;
+  out.device = in.device;
+  out.kind = in.kind;
+  out.profile = hour_of_week_profile(in.quarters, zone);
+  out.standby_w = standby_baseline_w(in.quarters);
+  if (out.standby_w && in.kind != device_kind::presence && in.kind != device_kind::pv &&
+      in.kind != device_kind::meter)
+    out.cycles = detect_cycles(in.quarters, *out.standby_w);
+  out.cycle_stats = summarize_cycles(out.cycles, zone, period_ms);
+  return out;
+}
+
+} // namespace hems::streams

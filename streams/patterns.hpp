@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <optional>
 #include <span>
+#include <string>
 #include <vector>
 
 #include "core/sample.hpp"
@@ -114,5 +115,28 @@ bool is_flexible(device_kind kind);
 /// devices. Result sorted by start.
 std::vector<usage_window> sum_quarters(std::span<const std::vector<usage_window>> series,
                                        std::string_view name);
+
+} // namespace hems::streams
+
+namespace hems::streams {
+
+/// Everything learned about one device.
+struct device_patterns {
+  std::string device;
+  device_kind kind = device_kind::unknown;
+  week_profile profile{};
+  std::optional<double> standby_w;
+  std::vector<appliance_cycle> cycles;
+  cycle_summary cycle_stats;
+};
+
+/// One series' windows, with what it is.
+struct series_input {
+  std::string device;
+  device_kind kind = device_kind::unknown;
+  std::vector<usage_window> quarters;
+};
+
+device_patterns learn_device(const series_input& in, const local_zone& zone, millis period_ms);
 
 } // namespace hems::streams

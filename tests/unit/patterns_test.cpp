@@ -303,3 +303,16 @@ BOOST_AUTO_TEST_CASE(forecast_beats_naive_peers_on_a_noisy_load) {
   BOOST_TEST(hems.rmse() < day.rmse());
   BOOST_TEST(hems.rmse() < week.rmse());
 }
+
+BOOST_AUTO_TEST_CASE(a_young_home_forecasts_a_new_kind_of_day_from_any_day) {
+  // Monday to Friday seen; Saturday is forecast from them.
+  local_zone utc;
+  millis start = monday + 5 * day_ms;
+  auto history = series(monday, 5 * 96, [&](millis t) { return periodic_w(utc, t); });
+  forecast_settings s;
+  s.smooth_quarters = 0;
+  auto f = forecast_base_load(history, start, utc, s);
+  for (int i = 0; i < 96; ++i)
+    BOOST_TEST(f.kw[i] == periodic_w(utc, monday + i * q15) / 1000,
+               boost::test_tools::tolerance(1e-9));
+}
