@@ -11,6 +11,8 @@
 //
 //   forecast_bench [--homes N] [--devices K] [--warmup-days W] [--days D]
 //                  [--from T] [--tz ZONE] [--seed S]
+//                  [--same-weekday-weight W] [--day-half-life D] [--smooth-quarters Q]
+//                  [--level-fade-h H]   (the model's settings, to try others)
 
 #include <chrono>
 #include <cmath>
@@ -42,6 +44,7 @@ struct args {
   millis from = 1767571200000; // 2026-01-05T00:00:00Z, a Monday
   std::string tz = "Europe/Berlin";
   std::uint64_t seed = 42;
+  forecast_settings model;
 };
 
 args parse(int argc, char** argv) {
@@ -61,6 +64,14 @@ args parse(int argc, char** argv) {
       a.tz = v;
     else if (k == "--seed")
       a.seed = std::strtoull(v.c_str(), nullptr, 10);
+    else if (k == "--same-weekday-weight")
+      a.model.same_weekday_weight = std::atof(v.c_str());
+    else if (k == "--day-half-life")
+      a.model.day_half_life = std::atof(v.c_str());
+    else if (k == "--smooth-quarters")
+      a.model.smooth_quarters = std::atoi(v.c_str());
+    else if (k == "--level-fade-h")
+      a.model.level_fade_h = std::atof(v.c_str());
     else if (k == "--from") {
       auto t = parse_time(v);
       if (!t) {
@@ -170,7 +181,7 @@ int main(int argc, char** argv) {
                                   [](const usage_window& w, millis t) { return w.start < t; });
       std::span<const usage_window> history{base.begin(), end};
       auto f0 = std::chrono::steady_clock::now();
-      auto f = forecast_base_load(history, start, *zone);
+      auto f = forecast_base_load(history, start, *zone, a.model);
       auto f1 = std::chrono::steady_clock::now();
       auto fd = naive_forecast(history, start, 192, day_ms);
       auto fw = naive_forecast(history, start, 192, 7 * day_ms);
