@@ -1,10 +1,16 @@
 #include "api/history_routes.hpp"
 
+#include <algorithm>
 #include <charconv>
 
+#include <caf/scoped_actor.hpp>
+
 #include "api/history_json.hpp"
+#include "api/patterns_json.hpp"
 #include "core/time_format.hpp"
+#include "streams/forecast.hpp"
 #include "streams/local_time.hpp"
+#include "streams/patterns.hpp"
 
 namespace hems::api {
 
@@ -135,6 +141,131 @@ http_reply put_time_zone(const history_services& s, const http_request& req) {
   return json_reply(200, w.take());
 }
 
+
+/// Patterns are learned from the last four weeks of closed 15-minute windows;
+/// the forecast reads one day more (its profile looks 28 days back from
+/// yesterday's quarters, for the recent level).
+constexpr millis pattern_period = 28 * streams::day_ms;
+constexpr millis forecast_history = 29 * streams::day_ms;
+
+std::expected<actors::home_view, http_reply> ask_view(const history_services& s,
+                                                      const std::string& home) {
+  caf::scoped_actor self{s.system};
+  std::expected<actors::home_view, http_reply> out =
+      std::unexpected(error_reply(503, "unavailable", "the live view did not answer in time"));
+  self->request(s.directory, s.ask_timeout, actors::get_atom::value, home)
+      .receive([&](actors::home_view& v) { out = std::move(v); }, [&](caf::error&) {});
+  return out;
+}
+
+// GET /patterns?home=H[&device=D]: computed on request from the stored
+// windows (nothing is persisted: the windows are the truth, and a home's
+// four weeks are some 30,000 windows read in one scan per series).
+http_reply get_patterns(const history_services& s, const http_request& req) {
+  if (auto bad = reject_unknown_params(req, {"home", "device"}))
+    return *bad;
+  auto home = home_param(req);
+  if (!home)
+    return home.error();
+  auto device = req.query_value("device");
+  if (device && !is_valid_id(*device))
+    return error_reply(400, "invalid", "device: not a valid id (1 to 64 of A-Z a-z 0-9 . _ -)");
+  auto view = ask_view(s, *home);
+  if (!view)
+    return view.error();
+  if (!view->found)
+    return error_reply(404, "not_found", "home '" + *home + "' has no devices");
+  if (device && std::none_of(view->devices.begin(), view->devices.end(), [&](const auto& d) {
+        return d.status.device == *device;
+      }))
+    return error_reply(404, "not_found",
+                       "device '" + std::string{*device} + "' not found in home '" + *home + "'");
+  auto& db = *s.db.history();
+  auto checkpoint = db.read_checkpoint(*home);
+  if (!checkpoint)
+    return storage_failure(checkpoint.error());
+
+  patterns_view out;
+  out.home = *home;
+  out.time_zone = time_zone_of(s, *home);
+  auto zone = streams::local_zone::from_name(out.time_zone);
+  if (!zone)
+    zone = streams::local_zone{};
+  // A home whose first windows have not closed yet has nothing learned yet:
+  // its devices with empty patterns and no forecast.
+  bool learned = checkpoint->has_value();
+  if (learned) {
+    out.closed_until = (*checkpoint)->closed_until;
+    out.to = streams::floor_to(*out.closed_until, streams::quarter_ms);
+    out.from = *out.to - pattern_period;
+  }
+
+  // Reads a series' quarters of the forecast's history; patterns use the
+  // last four weeks of them.
+  std::optional<http_reply> failed;
+  auto read = [&](const std::string& series, device_kind kind) {
+    streams::series_input in{series, kind, {}};
+    if (!learned)
+      return in;
+    auto rows = db.read_windows(
+        {*home, series, streams::resolution::m15, *out.to - forecast_history, *out.to});
+    if (!rows) {
+      failed = storage_failure(rows.error());
+      return in;
+    }
+    in.quarters.reserve(rows->size());
+    for (auto& r : *rows)
+      in.quarters.push_back({series, streams::resolution::m15, r.start, r.end, r.stats});
+    return in;
+  };
+  auto recent = [&](const streams::series_input& in) {
+    streams::series_input cut{in.device, in.kind, {}};
+    for (const auto& q : in.quarters)
+      if (q.start >= *out.from)
+        cut.quarters.push_back(q);
+    return cut;
+  };
+
+  std::vector<std::vector<streams::usage_window>> presence, base;
+  for (const auto& d : view->devices) {
+    const auto& id = d.status.device;
+    if (device && id != *device)
+      continue;
+    auto in = read(id, d.status.kind);
+    if (failed)
+      return *failed;
+    out.devices.push_back(streams::learn_device(recent(in), *zone, pattern_period));
+    if (device)
+      continue;
+    if (d.status.kind == device_kind::presence)
+      presence.push_back(recent(in).quarters);
+    if (streams::in_base_load(d.status.kind)) {
+      out.base_load_series.push_back(id);
+      base.push_back(std::move(in.quarters));
+    }
+  }
+  if (!device) {
+    auto whole = read(std::string{streams::home_series}, device_kind::unknown);
+    auto untracked = read(std::string{streams::untracked_series}, device_kind::unknown);
+    if (failed)
+      return *failed;
+    auto whole_home = streams::learn_device(recent(whole), *zone, pattern_period);
+    whole_home.cycles.clear(); // a home's runs are its devices' cycles
+    whole_home.cycle_stats = {};
+    out.home_patterns = std::move(whole_home);
+    out.occupancy = streams::occupancy_profile(presence, *zone);
+    if (!untracked.quarters.empty()) {
+      out.base_load_series.emplace_back(streams::untracked_series);
+      base.push_back(std::move(untracked.quarters));
+    }
+    if (learned) {
+      auto base_quarters = streams::sum_quarters(base, "base");
+      out.base_load = streams::forecast_base_load(base_quarters, *out.to, *zone);
+    }
+  }
+  return json_reply(200, patterns_json(out));
+}
+
 } // namespace
 
 http_reply usage_windows(const history_services& s, const http_request& req,
@@ -209,6 +340,8 @@ static result<std::optional<std::vector<std::string>>> the_home(std::string_view
 std::vector<route> history_routes(services_ptr s) {
   using security::permission;
   return {
+      {"GET", "/patterns", needs(permission::history_read, {home_query()}),
+       [s](const http_request& req) { return get_patterns(*s, req); }},
       {"GET", "/notifications", needs(permission::history_read, {home_query()}),
        [s](const http_request& req) { return get_notifications(*s, req); }},
       {"GET", "/homes/:home/time_zone", needs(permission::history_read, {home_of("home", the_home)}),

@@ -8,6 +8,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <algorithm>
 #include <map>
 #include <thread>
 
@@ -383,4 +384,103 @@ BOOST_AUTO_TEST_CASE(closed_windows_are_published_on_the_feed) {
     }
   }
   BOOST_TEST(topics.count("home/h-feed/usage/1m") == 1u);
+
+BOOST_AUTO_TEST_CASE(patterns_answer_from_stored_windows_and_match_the_openapi_document) {
+  temp_dir dir;
+  hems_process hems{dir.path() / "data", {"--window-idle-close", "1", "--rate-limit", "0"}};
+  auto port = hems.http_port();
+  openapi_checker api{http_get(port, "/openapi.json").body};
+  // Three days sampled every 5 minutes: a dishwasher at 2 W standby running
+  // 2 kW from 19:00 to 19:45 every day, a fridge at a steady 60 W, a heat
+  // pump at 1 kW (flexible: not base load), someone home 17:00-08:00.
+  std::int64_t d0 = today_utc() - 4 * day;
+  std::vector<std::string> xs;
+  for (std::int64_t t = d0; t < d0 + 3 * day; t += 5 * minute) {
+    auto of_day = (t - d0) % day;
+    bool running = of_day >= 19 * hour && of_day < 19 * hour + 45 * minute;
+    bool home = of_day >= 17 * hour || of_day < 8 * hour;
+    xs.push_back(sample_json("p", "dishwasher", t, running ? 2000 : 2, "appliance"));
+    xs.push_back(sample_json("p", "fridge", t, 60, "appliance"));
+    xs.push_back(sample_json("p", "heat-pump", t, 1000, "hvac"));
+    xs.push_back(R"({"home":"p","device":"presence","ts":)" + std::to_string(t) +
+                 R"(,"power_w":0,"occupied":)" + (home ? "true" : "false") +
+                 R"(,"kind":"presence"})");
+  }
+  pusher{hems.telemetry_endpoint()}.send(xs);
+  BOOST_REQUIRE(closed_up_to(port, "p", d0 + 3 * day));
+
+  auto r = http_get(port, "/patterns?home=p");
+  BOOST_REQUIRE_EQUAL(r.status, 200);
+  BOOST_TEST(api.documents("/patterns", "get"));
+  BOOST_TEST(api.check_response("/patterns", "get", 200, r.body) == "");
+  simdjson::dom::parser p;
+  auto doc = p.parse(r.body).value();
+  std::int64_t to = doc["to"].get_int64();
+  // Idle homes close their windows up to the server's clock.
+  BOOST_TEST(to >= d0 + 3 * day);
+  BOOST_TEST(to % (15 * minute) == 0);
+  BOOST_TEST(doc["from"].get_int64().value() == to - 28 * day);
+
+  std::map<std::string, simdjson::dom::element> devices;
+  for (auto d : doc["devices"].get_array())
+    devices[std::string{d["device"].get_string().value()}] = d;
+  BOOST_TEST_REQUIRE(devices.size() == 4u);
+  auto dishwasher = devices["dishwasher"];
+  BOOST_TEST(dishwasher["standby_w"].get_double().value() == 2.0);
+  auto cycles = dishwasher["cycles"];
+  BOOST_TEST(cycles["count"].get_int64().value() == 3);
+  BOOST_TEST(cycles["median_duration_minutes"].get_int64().value() == 45);
+  BOOST_TEST(cycles["median_energy_wh"].get_double().value() == 1500.0);
+  BOOST_TEST(cycles["typical_starts"].at(0)["hour"].get_int64().value() == 19);
+  BOOST_TEST(cycles["typical_starts"].at(0)["share"].get_double().value() == 1.0);
+  BOOST_TEST(devices["heat-pump"]["flexible"].get_bool().value());
+  BOOST_TEST(!devices["heat-pump"]["in_base_load"].get_bool().value());
+  BOOST_TEST(devices["fridge"]["cycles"]["count"].get_int64().value() == 0);
+
+  // The fridge's profile: 60 W in every hour seen, no spread.
+  int weekday0 = static_cast<int>(((d0 / day) % 7 + 3) % 7);
+  auto fridge = devices["fridge"]["profile"];
+  BOOST_TEST(fridge["mean_w"].at(weekday0 * 24 + 3).get_double().value() == 60.0);
+  BOOST_TEST(fridge["spread_w"].at(weekday0 * 24 + 3).get_double().value() == 0.0);
+  BOOST_TEST(fridge["hours"].at(weekday0 * 24 + 3).get_int64().value() == 1);
+  // Occupancy: home at 03:00, away at 12:00.
+  auto occupancy = doc["occupancy"];
+  BOOST_TEST(occupancy.at(weekday0 * 24 + 3).get_double().value() == 1.0);
+  BOOST_TEST(occupancy.at(weekday0 * 24 + 12).get_double().value() == 0.0);
+
+  // The base load: fridge and dishwasher, 62 W at night, the evening cycle.
+  auto forecast = doc["base_load_forecast"];
+  BOOST_TEST(forecast["start"].get_int64().value() == to);
+  auto kw = forecast["kw"].get_array().value();
+  BOOST_TEST_REQUIRE(kw.size() == 192u);
+  auto ahead = [&](std::int64_t of_day) { // the slot at this time of day in the first 24 h
+    return static_cast<std::size_t>(((of_day - (to - d0) % day) + day) % day / (15 * minute));
+  };
+  BOOST_TEST(kw.at(ahead(3 * hour)).get_double().value() == 0.062,
+             boost::test_tools::tolerance(0.002));
+  BOOST_TEST(kw.at(ahead(19 * hour + 15 * minute)).get_double().value() > 1.0);
+  std::vector<std::string> series;
+  for (auto s : forecast["series"].get_array())
+    series.emplace_back(s.get_string().value());
+  std::sort(series.begin(), series.end());
+  BOOST_TEST(series == (std::vector<std::string>{"dishwasher", "fridge"}),
+             boost::test_tools::per_element());
+
+  // One device; and what is refused.
+  auto one = http_get(port, "/patterns?home=p&device=dishwasher");
+  BOOST_TEST(one.status == 200);
+  BOOST_TEST(api.check_response("/patterns", "get", 200, one.body) == "");
+  BOOST_TEST(p.parse(one.body).value()["base_load_forecast"].is_null());
+  for (auto [target, status] : std::vector<std::pair<std::string, int>>{
+           {"/patterns?home=p&device=nope", 404},
+           {"/patterns?home=none", 404},
+           {"/patterns?home=p&device=bad%20id", 400},
+           {"/patterns?home=p&weeks=2", 400},
+           {"/patterns", 400}}) {
+    BOOST_TEST_CONTEXT(target) {
+      auto bad = http_get(port, target);
+      BOOST_TEST(bad.status == status);
+      BOOST_TEST(api.check_response("/patterns", "get", bad.status, bad.body) == "");
+    }
+  }
 }
