@@ -77,6 +77,8 @@ mqtt_mapped mqtt_mapper::discovery(std::string_view topic, std::string_view payl
 }
 
 mqtt_mapped mqtt_mapper::map(std::string_view topic, std::string_view payload) {
+  if (payload.data() == nullptr)
+    payload = ""; // libmosquitto hands an empty payload as NULL; the parser copies from it
   if (payload.size() > options_.max_payload_bytes)
     return mqtt_mapped::reject(mqtt_reject::too_large, "payload larger than the limit");
   for (const auto& rule : options_.rules)
