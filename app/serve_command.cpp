@@ -11,6 +11,7 @@
 #include "adapters/endpoint_policy.hpp"
 #include "app/admin_token.hpp"
 #include "app/cli_options.hpp"
+#include "app/mqtt_options.hpp"
 #include "app/server.hpp"
 #include "core/json_writer.hpp"
 #include "streams/local_time.hpp"
@@ -35,19 +36,27 @@ constexpr const char* usage =
   "                  [--no-history] [--window-lateness SECONDS] [--window-idle-close SECONDS]\n"
   "                  [--time-zone ZONE] [--retain-raw-days N] [--retain-minute-windows-days N]\n"
   "                  [--retain-windows-days N]\n"
+  "                  [--mqtt mqtt://HOST[:PORT]|mqtts://HOST[:PORT] [--mqtt-home ID]\n"
+  "                   [--mqtt-client-id ID] [--mqtt-username NAME --mqtt-password-file FILE]\n"
+  "                   [--mqtt-ca PEM] [--mqtt-cert PEM --mqtt-key PEM] [--mqtt-mapping FILE]\n"
+  "                   [--mqtt-discovery-prefix P] [--mqtt-statestream-base B]\n"
+  "                   [--mqtt-zigbee2mqtt-base B]]\n"
   "The REST API listens beyond loopback only with TLS (or --insecure-http behind a\n"
   "TLS proxy). The first start writes an admin token to DIR/admin.token (mode 0600);\n"
-  "--new-admin-token writes a fresh one (when the file was lost).\n";
+  "--new-admin-token writes a fresh one (when the file was lost).\n"
+  "--mqtt reads the devices of an MQTT broker (Home Assistant, Zigbee2MQTT, Shelly,\n"
+  "Tasmota, or a mapping file) into the home --mqtt-home and sends their commands\n"
+  "back (docs/MQTT.md). A prefix or base of \"none\" turns that ecosystem off.\n";
 
 result<serve_config> parse_config(int argc, char** argv) {
-  auto opts = cli_options::parse(
-    std::vector<std::string>(argv, argv + argc),
-    {"data", "telemetry", "hub", "feed", "hub-durability", "curve-key", "curve-clients", "http",
+  std::set<std::string> with_value{"data", "telemetry", "hub", "feed", "hub-durability", "curve-key", "curve-clients", "http",
      "http-threads", "actor-threads", "offline-after", "ports-file", "tls-cert", "tls-key",
      "rate-limit", "rate-burst", "max-body", "header-timeout", "body-timeout", "keepalive-timeout",
      "window-lateness", "window-idle-close", "time-zone", "retain-raw-days",
-     "retain-minute-windows-days", "retain-windows-days"},
-    {"insecure-http", "new-admin-token", "no-history"});
+     "retain-minute-windows-days", "retain-windows-days"};
+  with_value.insert(mqtt_option_names().begin(), mqtt_option_names().end());
+  auto opts = cli_options::parse(std::vector<std::string>(argv, argv + argc), with_value,
+                                 {"insecure-http", "new-admin-token", "no-history"});
   if (!opts)
     return std::unexpected(opts.error());
   if (!opts->positional().empty())
@@ -118,6 +127,10 @@ result<serve_config> parse_config(int argc, char** argv) {
   if (!streams::local_zone::from_name(c.default_time_zone))
     return fail(errc::invalid_input, "--time-zone: unknown time zone '" + c.default_time_zone + "'");
   c.reissue_admin_token = opts->has("new-admin-token");
+  auto mqtt = mqtt_options_from(*opts);
+  if (!mqtt)
+    return std::unexpected(mqtt.error());
+  c.mqtt = std::move(*mqtt);
   auto cert = opts->get("tls-cert");
   auto key = opts->get("tls-key");
   if (cert.has_value() != key.has_value())
@@ -188,6 +201,12 @@ int run_serve_command(int argc, char** argv) {
             << "  REST API             " << http_url << "/devices?home=...  " << http_url
             << "/usage?home=...\n"
             << "  metrics              " << http_url << "/metrics\n"
+            << (config->mqtt ? "  MQTT broker          " +
+                                 std::string{config->mqtt->broker.tls ? "mqtts://" : "mqtt://"} +
+                                 config->mqtt->broker.host + ":" +
+                                 std::to_string(config->mqtt->broker.port) + " (devices into home " +
+                                 config->mqtt->default_home + ")\n"
+                             : std::string{})
             << (config->curve_key
                   ? "  ZeroMQ links: CURVE, clients allowed from " + *config->curve_clients + "\n"
                   : std::string{"  ZeroMQ links: loopback only (no CURVE keys configured)\n"});

@@ -2,10 +2,12 @@
 // shutdown order; all behaviour lives in the modules.
 //
 //   PULL socket ─┐
+//   MQTT broker ─┤
 //                ├─> sample_writer (RocksDB, group commit) ─> fleet directory -> homes -> devices
 //   hub ROUTER ──┘        (acks once durable)              │                      └─> aggregator
 //                                                          └─> feed (PUB) <── windows as they close
 //   hub ROUTER <── commands (tracker: resend, expiry) ──> commands store, feed
+//   MQTT broker <── commands to devices that came from MQTT (confirmed by their state)
 //   REST (Pistache) -> asks the directory / reads the store / sends commands
 
 #include "app/server.hpp"
@@ -56,6 +58,7 @@ struct server::parts {
   std::unique_ptr<adapters::telemetry_metrics> telemetry_metrics;
   std::unique_ptr<adapters::pull_ingest> ingest;
   std::unique_ptr<adapters::hub_link> hubs;
+  std::unique_ptr<adapters::mqtt_adapter> mqtt;
   std::atomic<bool> ready{false};
   std::unique_ptr<api::rest_api> api;
   std::optional<std::filesystem::path> admin_token_file;
@@ -128,7 +131,7 @@ storage::sample_writer::dispatch_fn dispatch_to(parts& p) {
 }
 
 // Every change of a command is stored and published.
-adapters::hub_link::command_listener record_commands(parts& p) {
+std::function<void(const command_record&)> record_commands(parts& p) {
   return [db = p.db.get(), feed = p.feed.get()](const command_record& r) {
     (void)db->put_command(r); // a failure here must not stop delivery; it is rare
     feed->publish_if_heard("home/" + r.cmd.home + "/command",
@@ -226,6 +229,19 @@ result<void> start_links(parts& p, const server_config& config,
     return std::unexpected(hubs.error());
   p.hubs = std::move(*hubs);
   p.monitor->start();
+  if (config.mqtt) {
+    // The same write path as the PULL socket: buffered durability, dedup,
+    // then the actors.
+    auto mqtt = adapters::mqtt_adapter::start(
+      *config.mqtt, *p.time, p.metrics,
+      [writer = p.writer.get()](std::vector<sample>&& samples, millis received) {
+        writer->submit({std::move(samples), received, storage::durability::os_buffered, {}});
+      },
+      record_commands(p));
+    if (!mqtt)
+      return std::unexpected(mqtt.error());
+    p.mqtt = std::move(*mqtt);
+  }
   return {};
 }
 
@@ -235,7 +251,14 @@ result<void> start_rest(parts& p, const server_config& config, actors::live_cont
                        [ready = &p.ready] { return ready->load(); }});
   live->live = std::move(context);
   auto commands = std::make_shared<api::command_services>(api::command_services{
-    *p.db, *p.time, [hubs = p.hubs.get()](command c) { hubs->send_command(std::move(c)); },
+    *p.db, *p.time,
+    [hubs = p.hubs.get(), mqtt = p.mqtt.get()](command c) {
+      // A device that came from MQTT is commanded over MQTT; others via their hub.
+      if (mqtt && mqtt->owns(c.home, c.device))
+        mqtt->send_command(std::move(c));
+      else
+        hubs->send_command(std::move(c));
+    },
     [live](const std::string& home, const std::string& device) {
       auto view = api::ask_home_view(*live, home);
       return view && std::any_of(view->devices.begin(), view->devices.end(),
@@ -313,6 +336,8 @@ void server::stop() {
   p.ready = false;
   p.rest->stop();
   p.ingest->stop();
+  if (p.mqtt)
+    p.mqtt->stop();
   p.hubs->stop();
   p.writer->stop(); // commits everything already received
   p.feed->stop();

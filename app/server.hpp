@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 
+#include "adapters/mqtt_adapter.hpp"
 #include "api/rest_server.hpp"
 #include "core/error.hpp"
 #include "core/metrics.hpp"
@@ -26,6 +27,8 @@ struct server_config {
   /// the directory of allowed client public keys. Both or neither.
   std::optional<std::string> curve_key;
   std::optional<std::string> curve_clients;
+  /// The MQTT adapter (docs/MQTT.md): off unless set (`hems serve --mqtt URL`).
+  std::optional<adapters::mqtt_adapter_options> mqtt;
   std::string http_address = "127.0.0.1";
   std::uint16_t http_port = 8080; ///< 0 picks a free port
   int http_threads = 2;

@@ -11,6 +11,8 @@ find_package(PkgConfig REQUIRED)
 pkg_check_modules(ZMQ REQUIRED IMPORTED_TARGET libzmq>=4.3)
 pkg_check_modules(PISTACHE REQUIRED IMPORTED_TARGET libpistache)
 pkg_check_modules(SODIUM REQUIRED IMPORTED_TARGET libsodium)
+# The MQTT adapter (adapters/mqtt_adapter): libmosquitto 2.0 from libmosquitto-dev.
+pkg_check_modules(MOSQUITTO REQUIRED IMPORTED_TARGET libmosquitto>=2.0)
 # Pistache's TLS transport; hems reaches into it once (api/tls_handshake.hpp).
 find_package(OpenSSL 3 REQUIRED)
 

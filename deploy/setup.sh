@@ -15,6 +15,9 @@ packages=(
   openssl
   # test and benchmark tools: MILP oracle, a pyzmq peer, an HTTP load generator
   coinor-libcbc-dev python3 python3-zmq wrk procps
+  # the MQTT adapter (docs/MQTT.md): the client library, and a broker plus
+  # mosquitto_pub/sub for its end-to-end tests and benchmark
+  libmosquitto-dev mosquitto mosquitto-clients
 )
 
 missing=()
