@@ -1,7 +1,6 @@
 #include "api/history_routes.hpp"
 
 #include <algorithm>
-#include <charconv>
 
 #include <caf/scoped_actor.hpp>
 
@@ -20,31 +19,6 @@ using services_ptr = std::shared_ptr<history_services>;
 
 /// Larger answers are refused: ask for a coarser resolution or a shorter range.
 constexpr millis max_windows = 100'000;
-
-std::expected<std::string, http_reply> home_param(const http_request& req) {
-  auto home = req.query_value("home");
-  if (!home)
-    return std::unexpected(error_reply(400, "invalid", "home: required query parameter"));
-  if (!is_valid_id(*home))
-    return std::unexpected(
-        error_reply(400, "invalid", "home: not a valid id (1 to 64 of A-Z a-z 0-9 . _ -)"));
-  return std::string{*home};
-}
-
-std::expected<millis, http_reply> time_param(const http_request& req, const std::string& name,
-                                             std::optional<millis> fallback = {}) {
-  auto v = req.query_value(name);
-  if (!v) {
-    if (fallback)
-      return *fallback;
-    return std::unexpected(error_reply(400, "invalid", name + ": required query parameter"));
-  }
-  auto t = parse_time(*v);
-  if (!t)
-    return std::unexpected(error_reply(
-        400, "invalid", name + ": expected milliseconds since the epoch or an RFC 3339 time"));
-  return *t;
-}
 
 std::string time_zone_of(const history_services& s, const std::string& home) {
   auto own = s.db.history()->get_home_value(home, "time_zone");
@@ -67,13 +41,10 @@ http_reply get_notifications(const history_services& s, const http_request& req)
   auto to = time_param(req, "to", std::numeric_limits<millis>::max() / 2);
   if (!to)
     return to.error();
-  std::size_t limit = 100;
-  if (auto l = req.query_value("limit")) {
-    auto [ptr, ec] = std::from_chars(l->data(), l->data() + l->size(), limit);
-    if (ec != std::errc{} || ptr != l->data() + l->size() || limit == 0 || limit > 1000)
-      return error_reply(400, "invalid", "limit: expected an integer from 1 to 1000");
-  }
-  auto got = s.db.history()->read_notifications(*home, *from, *to, limit);
+  auto limit = limit_param(req, 100, 1000);
+  if (!limit)
+    return limit.error();
+  auto got = s.db.history()->read_notifications(*home, *from, *to, *limit);
   if (!got)
     return storage_failure(got.error());
   json_writer w;

@@ -4,6 +4,8 @@
 #include <charconv>
 
 #include "core/json_writer.hpp"
+#include "core/sample.hpp"
+#include "core/time_format.hpp"
 
 namespace hems::api {
 
@@ -67,6 +69,31 @@ std::optional<http_reply> reject_unknown_params(const http_request& req,
     if (std::find(allowed.begin(), allowed.end(), name) == allowed.end())
       return error_reply(400, "invalid", "unknown query parameter '" + name + "'");
   return std::nullopt;
+}
+
+std::expected<std::string, http_reply> home_param(const http_request& req) {
+  auto home = req.query_value("home");
+  if (!home)
+    return std::unexpected(error_reply(400, "invalid", "home: required query parameter"));
+  if (!is_valid_id(*home))
+    return std::unexpected(
+      error_reply(400, "invalid", "home: not a valid id (1 to 64 of A-Z a-z 0-9 . _ -)"));
+  return std::string{*home};
+}
+
+std::expected<millis, http_reply> time_param(const http_request& req, const std::string& name,
+                                             std::optional<millis> fallback) {
+  auto v = req.query_value(name);
+  if (!v) {
+    if (fallback)
+      return *fallback;
+    return std::unexpected(error_reply(400, "invalid", name + ": required query parameter"));
+  }
+  auto t = parse_time(*v);
+  if (!t)
+    return std::unexpected(error_reply(
+      400, "invalid", name + ": expected milliseconds since the epoch or an RFC 3339 time"));
+  return *t;
 }
 
 std::expected<std::size_t, http_reply> limit_param(const http_request& req, std::size_t fallback,

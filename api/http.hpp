@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "api/access.hpp"
+#include "core/clock.hpp"
 #include "security/principal.hpp"
 
 namespace hems::api {
@@ -67,6 +68,14 @@ std::string_view error_code_for(int status);
 /// 400 naming the first query parameter not in `allowed`, if any.
 std::optional<http_reply> reject_unknown_params(const http_request& req,
                                                 std::initializer_list<std::string_view> allowed);
+
+/// The required `home` query parameter: 400 when missing or not a valid id.
+std::expected<std::string, http_reply> home_param(const http_request& req);
+
+/// A time query parameter (ms since the epoch or RFC 3339): `fallback` when
+/// absent, 400 when absent without one or unreadable.
+std::expected<millis, http_reply> time_param(const http_request& req, const std::string& name,
+                                             std::optional<millis> fallback = {});
 
 /// The `limit` query parameter of a paged list: `fallback` when absent, 400
 /// unless an integer from 1 to `max`.

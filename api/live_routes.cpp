@@ -1,7 +1,5 @@
 #include "api/live_routes.hpp"
 
-#include <charconv>
-
 #include <caf/scoped_actor.hpp>
 
 #include "actors/live_board.hpp"
@@ -17,17 +15,6 @@ namespace {
 using services_ptr = std::shared_ptr<live_services>;
 
 constexpr std::size_t max_page = 10'000;
-
-/// The home a request is about, or the reply that refuses it.
-std::expected<std::string, http_reply> home_param(const http_request& req) {
-  auto home = req.query_value("home");
-  if (!home)
-    return std::unexpected(error_reply(400, "invalid", "home: required query parameter"));
-  if (!is_valid_id(*home))
-    return std::unexpected(
-      error_reply(400, "invalid", "home: not a valid id (1 to 64 of A-Z a-z 0-9 . _ -)"));
-  return std::string{*home};
-}
 
 } // namespace
 
@@ -61,17 +48,6 @@ http_reply get_devices(live_services& s, const http_request& req) {
   return json_reply(200, devices_json(*view));
 }
 
-std::expected<millis, http_reply> time_param(const http_request& req, const std::string& name) {
-  auto v = req.query_value(name);
-  if (!v)
-    return std::unexpected(error_reply(400, "invalid", name + ": required query parameter"));
-  auto t = parse_time(*v);
-  if (!t)
-    return std::unexpected(error_reply(
-      400, "invalid", name + ": expected milliseconds since the epoch or an RFC 3339 time"));
-  return *t;
-}
-
 http_reply get_raw_samples(live_services& s, const http_request& req, const std::string& home) {
   auto device = req.query_value("device");
   if (!device)
@@ -86,15 +62,11 @@ http_reply get_raw_samples(live_services& s, const http_request& req, const std:
     return to.error();
   if (*to <= *from)
     return error_reply(400, "invalid", "to: must be after from");
+  auto limit = limit_param(req, 1000, max_page);
+  if (!limit)
+    return limit.error();
   storage::sample_query q{.home = home, .device = std::string{*device}, .from = *from, .to = *to,
-                          .after = {}, .limit = 1000};
-  if (auto limit = req.query_value("limit")) {
-    std::size_t n = 0;
-    auto [ptr, ec] = std::from_chars(limit->data(), limit->data() + limit->size(), n);
-    if (ec != std::errc{} || ptr != limit->data() + limit->size() || n == 0 || n > max_page)
-      return error_reply(400, "invalid", "limit: expected an integer from 1 to 10000");
-    q.limit = n;
-  }
+                          .after = {}, .limit = *limit};
   if (auto after = req.query_value("after")) {
     q.after = parse_sample_cursor(*after);
     if (!q.after)

@@ -23,6 +23,7 @@
 #include "adapters/interruptible_poll.hpp"
 #include "app/cli_options.hpp"
 #include "app/server.hpp"
+#include "bench/bench_server.hpp"
 #include "bench/bench_util.hpp"
 #include "core/json_writer.hpp"
 #include "core/sample_json.hpp"
@@ -56,36 +57,6 @@ std::string batch_json(std::size_t hub, std::size_t batch, std::size_t per_batch
   return w.take();
 }
 
-double rocksdb_synced(const std::filesystem::path& dir, std::size_t samples, std::size_t per_batch) {
-  rocksdb::Options opts;
-  opts.create_if_missing = true;
-  rocksdb::DB* raw = nullptr;
-  if (!rocksdb::DB::Open(opts, dir.string(), &raw).ok())
-    return 0;
-  std::unique_ptr<rocksdb::DB> db{raw};
-  rocksdb::WriteOptions sync;
-  sync.sync = true;
-  std::string value(26, 'v');
-  auto start = std::chrono::steady_clock::now();
-  for (std::size_t i = 0; i < samples;) {
-    rocksdb::WriteBatch batch;
-    for (std::size_t k = 0; k < per_batch && i < samples; ++k, ++i)
-      batch.Put(storage::sample_key("h-1", "dev-" + std::to_string(i % 10), t0 + i, i), value);
-    db->Write(sync, &batch);
-  }
-  return static_cast<double>(samples) / seconds_since(start);
-}
-
-app::server_config bench_config(const std::filesystem::path& dir) {
-  app::server_config c;
-  c.data_dir = dir.string();
-  c.telemetry = "tcp://127.0.0.1:*";
-  c.hub = "tcp://127.0.0.1:*";
-  c.feed = "tcp://127.0.0.1:*";
-  c.http_port = 0;
-  return c;
-}
-
 struct acked_run {
   double samples_per_s = 0;
   double p50_ms = 0, p99_ms = 0;
@@ -93,7 +64,7 @@ struct acked_run {
 
 acked_run through_hub_link(const std::filesystem::path& dir, std::size_t samples, std::size_t hubs,
                            std::size_t per_batch, std::size_t window) {
-  auto srv = app::server::start(bench_config(dir));
+  auto srv = app::server::start(loopback_server_config(dir));
   if (!srv) {
     std::cerr << srv.error().detail << '\n';
     return {};
@@ -149,7 +120,7 @@ acked_run through_hub_link(const std::filesystem::path& dir, std::size_t samples
 
 // PUSH senders flood the server for `seconds`; its memory is sampled as it goes.
 void memory_under_overload(const std::filesystem::path& dir, double seconds) {
-  auto srv = app::server::start(bench_config(dir));
+  auto srv = app::server::start(loopback_server_config(dir));
   if (!srv)
     return;
   // Frames without seq (nothing is a duplicate), so every sample is stored.
@@ -240,7 +211,8 @@ int main(int argc, char** argv) {
       ::waitpid(child, &status, 0);
     }
   }
-  double ceiling = rocksdb_synced(root / "rocksdb", std::min<std::size_t>(samples, 500'000), per_batch);
+  double ceiling = raw_rocksdb_rate(root / "rocksdb", std::min<std::size_t>(samples, 500'000), per_batch,
+                                    true, "h-1", t0);
   std::printf("  raw RocksDB WriteBatch of %zu, sync=true     %12s samples/s  (one writer)\n",
               per_batch, with_commas(ceiling).c_str());
   auto run = through_hub_link(root / "hems", samples, hubs, per_batch, window);

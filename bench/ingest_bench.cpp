@@ -22,6 +22,7 @@
 #include "app/cli_options.hpp"
 #include "actors/device_actor.hpp"
 #include "app/server.hpp"
+#include "bench/bench_server.hpp"
 #include "bench/bench_util.hpp"
 #include "storage/records.hpp"
 
@@ -105,37 +106,12 @@ double raw_zeromq(const workload& w, std::size_t senders) {
   return static_cast<double>(w.samples) / secs;
 }
 
-double raw_rocksdb(const std::filesystem::path& dir, std::size_t samples, std::size_t per_batch) {
-  rocksdb::Options opts;
-  opts.create_if_missing = true;
-  rocksdb::DB* raw = nullptr;
-  if (!rocksdb::DB::Open(opts, dir.string(), &raw).ok())
-    return 0;
-  std::unique_ptr<rocksdb::DB> db{raw};
-  std::string value(26, 'v'); // the size of hems's encoded sample value
-  auto start = std::chrono::steady_clock::now();
-  for (std::size_t i = 0; i < samples;) {
-    rocksdb::WriteBatch batch;
-    for (std::size_t k = 0; k < per_batch && i < samples; ++k, ++i)
-      batch.Put(storage::sample_key("h-00001", "dev-" + std::to_string(i % 10), t0 + i,
-                                    static_cast<std::uint64_t>(i)),
-                value);
-    db->Write({}, &batch);
-  }
-  return static_cast<double>(samples) / seconds_since(start);
-}
-
 // A server on free loopback ports with its data in `dir`.
 bool with_history = true; // --no-history: the live path alone, without usage windows
 
 app::server_config bench_config(const std::filesystem::path& dir) {
-  app::server_config c;
+  auto c = loopback_server_config(dir);
   c.history = with_history;
-  c.data_dir = dir.string();
-  c.telemetry = "tcp://127.0.0.1:*";
-  c.hub = "tcp://127.0.0.1:*";
-  c.feed = "tcp://127.0.0.1:*";
-  c.http_port = 0;
   return c;
 }
 
@@ -245,7 +221,7 @@ int main(int argc, char** argv) {
   double zmq_rate = raw_zeromq(w, senders);
   std::printf("  raw ZeroMQ PUSH->PULL, receive only     %12s samples/s  (ceiling)\n",
               with_commas(zmq_rate).c_str());
-  double db_rate = raw_rocksdb(root / "raw-rocksdb", w.samples, per_frame);
+  double db_rate = raw_rocksdb_rate(root / "raw-rocksdb", w.samples, per_frame, false, "h-00001", t0);
   std::printf("  raw RocksDB WriteBatch of %-4zu, WAL on   %12s samples/s  (ceiling)\n", per_frame,
               with_commas(db_rate).c_str());
   double hems_rate = through_hems(root / "hems", w, senders);

@@ -27,6 +27,7 @@
 
 #include "app/cli_options.hpp"
 #include "app/server.hpp"
+#include "bench/bench_server.hpp"
 #include "bench/bench_util.hpp"
 #include "tests/support/http_client.hpp"
 #include "tests/support/test_certificate.hpp"
@@ -125,12 +126,7 @@ struct hems_under_test {
 
 hems_under_test start_hems(const std::filesystem::path& dir, std::size_t devices, int http_threads,
                            const test::test_certificate* tls) {
-  app::server_config config;
-  config.data_dir = dir.string();
-  config.telemetry = "tcp://127.0.0.1:*";
-  config.hub = "tcp://127.0.0.1:*";
-  config.feed = "tcp://127.0.0.1:*";
-  config.http_port = 0;
+  auto config = bench::loopback_server_config(dir);
   config.http_threads = http_threads;
   // The limiter runs on every request, with a limit no benchmark reaches.
   config.per_token_limit = {.per_second = 1e9, .burst = 1e9};

@@ -15,6 +15,34 @@
 
 namespace hems::test {
 
+namespace {
+
+// fork + exec `args`; the child dies with the test process.
+pid_t spawn(std::vector<std::string> args) {
+  pid_t pid = ::fork();
+  if (pid == 0) {
+    ::prctl(PR_SET_PDEATHSIG, SIGKILL); // never outlive a test that crashed
+    std::vector<char*> argv;
+    for (auto& a : args)
+      argv.push_back(a.data());
+    argv.push_back(nullptr);
+    ::execv(argv[0], argv.data());
+    std::_Exit(127);
+  }
+  return pid;
+}
+
+// Sends `signal`, reaps the process, returns its wait status; `pid` becomes -1.
+int signal_and_wait(pid_t& pid, int signal) {
+  ::kill(pid, signal);
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  pid = -1;
+  return status;
+}
+
+} // namespace
+
 bool eventually(const std::function<bool()>& condition, std::chrono::milliseconds limit) {
   auto deadline = std::chrono::steady_clock::now() + limit;
   while (!condition()) {
@@ -64,16 +92,7 @@ hems_process::hems_process(std::filesystem::path data_dir, std::vector<std::stri
       args.emplace_back(value);
     }
   args.insert(args.end(), extra_args.begin(), extra_args.end());
-  pid_ = ::fork();
-  if (pid_ == 0) {
-    ::prctl(PR_SET_PDEATHSIG, SIGKILL); // never outlive a test that crashed
-    std::vector<char*> argv;
-    for (auto& a : args)
-      argv.push_back(a.data());
-    argv.push_back(nullptr);
-    ::execv(argv[0], argv.data());
-    std::_Exit(127);
-  }
+  pid_ = spawn(std::move(args));
   std::string text;
   bool up = eventually([&] {
     std::ifstream in{ports_file_};
@@ -111,10 +130,7 @@ hems_process::~hems_process() {
 int hems_process::stop(int signal) {
   if (pid_ <= 0)
     return -1;
-  ::kill(pid_, signal);
-  int status = 0;
-  ::waitpid(pid_, &status, 0);
-  pid_ = -1;
+  int status = signal_and_wait(pid_, signal);
   std::filesystem::remove(ports_file_);
   forget_server(http_port_);
   return status;
@@ -154,16 +170,7 @@ long process_status_kib(pid_t pid, const std::string& field) {
 namespace hems::test {
 
 child_process::child_process(std::vector<std::string> args) {
-  pid_ = ::fork();
-  if (pid_ == 0) {
-    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
-    std::vector<char*> argv;
-    for (auto& a : args)
-      argv.push_back(a.data());
-    argv.push_back(nullptr);
-    ::execv(argv[0], argv.data());
-    std::_Exit(127);
-  }
+  pid_ = spawn(std::move(args));
 }
 
 child_process::~child_process() { stop(); }
@@ -171,11 +178,7 @@ child_process::~child_process() { stop(); }
 int child_process::stop(int signal) {
   if (pid_ <= 0)
     return -1;
-  ::kill(pid_, signal);
-  int status = 0;
-  ::waitpid(pid_, &status, 0);
-  pid_ = -1;
-  return status;
+  return signal_and_wait(pid_, signal);
 }
 
 } // namespace hems::test
