@@ -43,9 +43,15 @@ struct plan_result {
   std::vector<double> grid_kw;                ///< net grid power per slot
   std::vector<load_explanation> explanations; ///< per load, when asked for
   double solve_ms = 0;
-  long nodes = 0;
-  long lp_iterations = 0;
-  int continuous_solves = 0; ///< fast-path solves (plan_decompose.hpp)
+  /// Which search proved `bound` (the better of both when both ran).
+  enum class bound_source { decomposition, branch_and_bound };
+  bound_source bound_from = bound_source::decomposition;
+  int continuous_solves = 0;   ///< fast-path solves (plan_decompose.hpp)
+  int continuous_programs = 0; ///< state-of-charge programs run by them
+  double fast_path_ms = 0;     ///< time in the fast path
+  long nodes = 0;              ///< branch-and-bound nodes (0: the fast path was enough)
+  long lp_iterations = 0;      ///< dual simplex iterations in them
+  double branch_and_bound_ms = 0;
 };
 
 } // namespace hems::streams

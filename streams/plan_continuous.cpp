@@ -21,7 +21,23 @@ double grid_cost(const slot_prices& s, double g) {
 
 } // namespace
 
+namespace {
+
+// The certificate's curves (two small vectors per slot) are the solver's
+// largest scratch; a thread that plans home after home reuses their memory
+// instead of allocating them again for every problem.
+thread_local std::vector<convex_curve> spare_curves;
+
+} // namespace
+
+continuous_solver::~continuous_solver() {
+  if (phi_.capacity() > spare_curves.capacity())
+    spare_curves = std::move(phi_);
+}
+
 continuous_solver::continuous_solver(const plan_problem& p) : problem_(p) {
+  phi_ = std::move(spare_curves);
+  spare_curves = {};
   horizon_ = p.horizon;
   h_ = p.slot_hours();
   prices_.resize(horizon_);
@@ -746,16 +762,6 @@ void continuous_solver::storage_values(std::vector<double>& w) const {
   }
 }
 
-void continuous_solver::lagrangian_curves(std::vector<convex_curve>& phi) const {
-  phi.resize(horizon_);
-  std::vector<slot_load> loads;
-  for (int t = 0; t < horizon_; ++t) {
-    active_loads(t, loads, nullptr);
-    build_lagrangian_curve(prices_[t], loads, has_battery_ ? &battery_ : nullptr,
-                           storage_.empty() ? 0.0 : storage_[t], phi[t]);
-  }
-}
-
 void continuous_solver::certify(std::span<const double> a) {
   const int T = horizon_;
   std::vector<double>& w = storage_;
@@ -769,10 +775,11 @@ void continuous_solver::certify(std::span<const double> a) {
   out_.slope_lo.assign(T, 0.0);
   out_.slope_hi.assign(T, 0.0);
   double bound = 0;
+  phi_.resize(T);
   for (int t = 0; t < T; ++t) {
     active_loads(t, loads_, nullptr);
-    auto v =
-        lagrangian_slot_value(prices_[t], loads_, has_battery_ ? &battery_ : nullptr, w[t], a[t]);
+    build_lagrangian_curve(prices_[t], loads_, has_battery_ ? &battery_ : nullptr, w[t], phi_[t]);
+    auto v = lagrangian_slot_value(phi_[t], a[t]);
     if (v.value == unbounded) {
       out_.bound = unbounded;
       return;

@@ -64,6 +64,9 @@ struct continuous_plan {
 class continuous_solver {
 public:
   explicit continuous_solver(const plan_problem& p);
+  ~continuous_solver();
+  continuous_solver(const continuous_solver&) = delete;
+  continuous_solver& operator=(const continuous_solver&) = delete;
 
   /// Solves for this net load (kW per slot). Energy prices carry over from
   /// the previous call as the starting point.
@@ -73,7 +76,9 @@ public:
   /// storage values and energy prices of its certificate, one curve per
   /// slot: bound = (a constant) + sum_t φ_t(a_t), and the same constant plus
   /// sum_t φ_t(a'_t) bounds the optimum for any other net load a'.
-  void lagrangian_curves(std::vector<convex_curve>& phi) const;
+  /// (The curves certify() built and evaluated, kept: valid until the next
+  /// solve, and only when its bound is finite.)
+  const std::vector<convex_curve>& lagrangian_curves() const { return phi_; }
 
   /// Most dynamic programs one solve() may run (the cutting planes stop
   /// there: the plan may be missing, the bound still holds).
@@ -153,6 +158,7 @@ private:
   std::vector<double> draw_;
   // The program at the best λ, for the certificate.
   std::vector<double> best_lambda_;
+  std::vector<convex_curve> phi_; // the certificate's φ_t, per slot
   continuous_plan out_;
 };
 

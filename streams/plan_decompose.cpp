@@ -176,10 +176,9 @@ decompose_outcome decompose_plan(const plan_problem& p, const decompose_limits& 
   // so C + sum_t φ_t(b_t) + sum_i (cycle i's own increments) is a separable
   // bound that sees each cycle's kinks (solar surplus used up, the cap)
   // instead of a slope at one point.
-  std::vector<convex_curve> phi;
   std::vector<double> phi_base(T);
   auto keep_curve_cut = [&](double bound, const std::vector<int>& at) {
-    solver.lagrangian_curves(phi);
+    const auto& phi = solver.lagrangian_curves();
     if (at.empty())
       a = base;
     else

@@ -81,7 +81,18 @@ std::string plan_to_json(const plan_problem& p, const plan_result& r) {
   write_series(w, "import_kw", import_kw);
   write_series(w, "export_kw", export_kw);
   w.field("solve_ms", r.solve_ms);
-  w.key("search").begin_object().field("nodes", r.nodes).field("lp_iterations", r.lp_iterations);
+  // What each search did: the fast path (decomposition over the cycles'
+  // starts) and, when it did not prove the plan, branch and bound on the LP.
+  w.key("search").begin_object();
+  w.field("bound_from", r.bound_from == plan_result::bound_source::decomposition
+                            ? "decomposition"
+                            : "branch_and_bound");
+  w.field("fast_path_solves", r.continuous_solves)
+      .field("fast_path_programs", r.continuous_programs)
+      .field("fast_path_ms", r.fast_path_ms);
+  w.field("nodes", r.nodes)
+      .field("lp_iterations", r.lp_iterations)
+      .field("branch_and_bound_ms", r.branch_and_bound_ms);
   w.end_object();
   w.end_object();
   return w.take();

@@ -366,6 +366,10 @@ slot_value lagrangian_slot_value(const slot_prices& s, std::span<const slot_load
                                  const slot_battery* b, double w, double a) {
   thread_local convex_curve phi;
   build_lagrangian_curve(s, loads, b, w, phi);
+  return lagrangian_slot_value(phi, a);
+}
+
+slot_value lagrangian_slot_value(const convex_curve& phi, double a) {
   slot_value out;
   out.value = phi(a);
   if (out.value == unbounded)

@@ -115,5 +115,7 @@ struct slot_value {
 };
 slot_value lagrangian_slot_value(const slot_prices& s, std::span<const slot_load> loads,
                                  const slot_battery* b, double storage_value, double a);
+/// The same for a φ already built by build_lagrangian_curve.
+slot_value lagrangian_slot_value(const convex_curve& phi, double a);
 
 } // namespace hems::streams

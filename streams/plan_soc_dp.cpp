@@ -43,31 +43,39 @@ bool soc_program::add_slot(int t, std::span<const double> delta, std::span<const
   double v = v0_ + value[n - 1];
   merged_.clear();
   std::size_t i = first_;
-  std::size_t j = n - 1; // next k segment is [delta[j-1], delta[j]]
+  const std::size_t m = segments_.size();
   double at = x;
-  auto emit = [&](double slope, double length) {
-    if (!merged_.empty() && merged_.back().slope == slope)
-      merged_.back().length += length;
-    else
-      merged_.push_back({slope, length});
-    at += length;
+  // Neighbours of equal slope are always joined, so V has none: between two
+  // of k's segments V is copied as one run, and only a run's first segment
+  // or one of k's can join the segment before it. `at` adds up every length
+  // in order (the positions are the same as one segment at a time).
+  auto copy_run = [&](std::size_t from, std::size_t to) {
+    if (from == to)
+      return;
+    if (!merged_.empty() && merged_.back().slope == segments_[from].slope)
+      merged_.back().length += segments_[from++].length;
+    merged_.insert(merged_.end(), segments_.begin() + static_cast<std::ptrdiff_t>(from),
+                   segments_.begin() + static_cast<std::ptrdiff_t>(to));
   };
-  while (i < segments_.size() || j > 0) {
-    double k_slope = 0, k_length = 0;
-    if (j > 0) {
-      k_length = delta[j] - delta[j - 1];
-      k_slope = -(value[j] - value[j - 1]) / k_length;
-    }
-    if (j == 0 || (i < segments_.size() && segments_[i].slope <= k_slope)) {
-      emit(segments_[i].slope, segments_[i].length);
-      ++i;
-    } else {
-      placed_at_.push_back(at);
-      placed_length_.push_back(k_length);
-      emit(k_slope, k_length);
-      --j;
-    }
+  for (std::size_t j = n - 1; j > 0; --j) { // k's segment [delta[j-1], delta[j]]
+    const double k_length = delta[j] - delta[j - 1];
+    const double k_slope = -(value[j] - value[j - 1]) / k_length;
+    std::size_t run = i;
+    while (run < m && segments_[run].slope <= k_slope) // ties: V first
+      at += segments_[run++].length;
+    copy_run(i, run);
+    i = run;
+    placed_at_.push_back(at);
+    placed_length_.push_back(k_length);
+    if (!merged_.empty() && merged_.back().slope == k_slope)
+      merged_.back().length += k_length;
+    else
+      merged_.push_back({k_slope, k_length});
+    at += k_length;
   }
+  for (std::size_t r = i; r < m; ++r)
+    at += segments_[r].length;
+  copy_run(i, m);
 
   // Clip to [lo, hi]: the state after slot t-1 must be within the limits.
   double end = at;

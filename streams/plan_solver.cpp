@@ -36,6 +36,10 @@ result<plan_result> solve_plan(const plan_problem& p, const plan_options& option
   // sooner by the LP, so long horizons get fewer before falling back.
   fast.max_programs = std::clamp(64 * 96 / std::max(p.horizon, 1), 8, 64);
   auto quick = decompose_plan(p, fast);
+  auto fast_done = std::chrono::steady_clock::now();
+  auto ms_between = [](auto from, auto to) {
+    return std::chrono::duration<double, std::milli>(to - from).count();
+  };
   auto finish = [&](plan_result r) {
     r.grid_kw = grid_power(p, r.decisions);
     r.cost = plan_cost(p, r.grid_kw);
@@ -45,9 +49,9 @@ result<plan_result> solve_plan(const plan_problem& p, const plan_options& option
     if (options.explain)
       r.explanations = explain_plan(p, r.decisions);
     r.continuous_solves = quick.solves;
-    r.solve_ms =
-        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started)
-            .count();
+    r.continuous_programs = quick.programs;
+    r.fast_path_ms = ms_between(started, fast_done);
+    r.solve_ms = ms_between(started, std::chrono::steady_clock::now());
     return r;
   };
   if (quick.optimal) {
@@ -55,6 +59,7 @@ result<plan_result> solve_plan(const plan_problem& p, const plan_options& option
     r.optimal = true;
     r.decisions = std::move(quick.best);
     r.bound = quick.bound;
+    r.bound_from = plan_result::bound_source::decomposition;
     return finish(std::move(r));
   }
 
@@ -74,9 +79,13 @@ result<plan_result> solve_plan(const plan_problem& p, const plan_options& option
   plan_result r;
   r.optimal = outcome.result == verdict::optimal;
   r.decisions = std::move(outcome.best);
-  r.bound = quick.has_plan ? std::max(outcome.bound, quick.bound) : outcome.bound;
+  bool fast_bound_better = quick.has_plan && quick.bound > outcome.bound;
+  r.bound = fast_bound_better ? quick.bound : outcome.bound;
+  r.bound_from = fast_bound_better ? plan_result::bound_source::decomposition
+                                   : plan_result::bound_source::branch_and_bound;
   r.nodes = outcome.nodes;
   r.lp_iterations = outcome.iterations;
+  r.branch_and_bound_ms = ms_between(fast_done, std::chrono::steady_clock::now());
   return finish(std::move(r));
 }
 

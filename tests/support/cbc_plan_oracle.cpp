@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <ctime>
 #include <coin/Cbc_C_Interface.h>
 #include <limits>
 
@@ -141,12 +142,16 @@ cbc_outcome solve_with_cbc(const streams::plan_problem& p, const cbc_options& op
   if (!options.preprocess)
     Cbc_setParameter(model, "preprocess", "off");
 
+  timespec cpu0{}, cpu1{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &cpu0);
   auto t0 = std::chrono::steady_clock::now();
   Cbc_solve(model);
   auto t1 = std::chrono::steady_clock::now();
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &cpu1);
 
   cbc_outcome out;
   out.solve_ms = std::chrono::duration<double, std::milli>(t1 - t0).count();
+  out.solve_cpu_ms = (cpu1.tv_sec - cpu0.tv_sec) * 1e3 + (cpu1.tv_nsec - cpu0.tv_nsec) * 1e-6;
   out.optimal = Cbc_isProvenOptimal(model) != 0;
   out.infeasible = Cbc_isProvenInfeasible(model) != 0;
   if (!out.infeasible) {

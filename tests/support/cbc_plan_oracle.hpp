@@ -15,6 +15,7 @@ struct cbc_outcome {
   double cost = 0;         ///< objective of the best plan found
   double bound = 0;        ///< CBC's best possible objective
   double solve_ms = 0;     ///< wall time of Cbc_solve alone
+  double solve_cpu_ms = 0; ///< CPU time of the calling thread in Cbc_solve (threads=1)
   std::vector<int> starts; ///< per load: start slot of shiftable loads, -1 for energy loads
 };
 

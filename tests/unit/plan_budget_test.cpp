@@ -73,3 +73,37 @@ BOOST_AUTO_TEST_CASE(easy_problems_are_proven_within_any_sensible_budget) {
   BOOST_TEST(r->optimal);
   BOOST_TEST(r->gap <= 1e-6);
 }
+
+// The plan's `search` field says which search proved the bound and how much
+// work each did: a home the fast path proves has no branch-and-bound nodes, a
+// hard one shows both.
+BOOST_AUTO_TEST_CASE(the_search_field_reports_both_searches_truthfully) {
+  testing::problem_mix mix;
+  mix.p_negative = 0;
+  auto easy = testing::random_plan_problem(7, mix);
+  auto r = streams::solve_plan(easy);
+  BOOST_REQUIRE(r.has_value());
+  BOOST_TEST(r->optimal);
+  if (r->nodes == 0) {
+    BOOST_TEST((r->bound_from == streams::plan_result::bound_source::decomposition));
+    BOOST_TEST(r->continuous_solves >= 1);
+    BOOST_TEST(r->continuous_programs >= r->continuous_solves);
+    BOOST_TEST(r->branch_and_bound_ms == 0);
+  }
+  BOOST_TEST(r->fast_path_ms <= r->solve_ms);
+  auto json = streams::plan_to_json(easy, *r);
+  for (const char* key : {"\"bound_from\"", "\"fast_path_solves\"", "\"fast_path_programs\"",
+                          "\"fast_path_ms\"", "\"nodes\"", "\"lp_iterations\"",
+                          "\"branch_and_bound_ms\""})
+    BOOST_TEST(json.find(key) != std::string::npos, key);
+
+  auto hard = hard_problem();
+  streams::plan_options options;
+  options.time_budget_ms = 200;
+  auto h = streams::solve_plan(hard, options);
+  BOOST_REQUIRE(h.has_value());
+  BOOST_TEST(h->continuous_solves >= 1);
+  BOOST_TEST(h->nodes >= 1);
+  BOOST_TEST(h->lp_iterations >= 1);
+  BOOST_TEST(h->fast_path_ms + h->branch_and_bound_ms <= h->solve_ms + 1e-9);
+}
