@@ -19,6 +19,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <functional>
 #include <ctime>
 #include <string>
 #include <thread>
@@ -169,6 +170,20 @@ int main(int argc, char** argv) {
               percentile(cpu, 0.5), percentile(cpu, 0.9), percentile(cpu, 0.99),
               percentile(cpu, 0.999), cpu.empty() ? 0.0 : *std::max_element(cpu.begin(), cpu.end()),
               cpu_sum_s * 1000 / std::max<std::size_t>(1, cpu.size()));
+  {
+    // How much of the work the slowest homes take: what a per-home budget
+    // or a faster proof for the hard cases would save.
+    std::vector<double> sorted = cpu;
+    std::sort(sorted.begin(), sorted.end(), std::greater<>());
+    auto share = [&](double fraction) {
+      double sum = 0;
+      for (std::size_t k = 0; k < static_cast<std::size_t>(fraction * sorted.size()); ++k)
+        sum += sorted[k] / 1000;
+      return 100 * sum / std::max(cpu_sum_s, 1e-9);
+    };
+    std::printf("  CPU share of the slowest homes: 10%% of homes %.0f%%, 1%% %.0f%%, 0.1%% %.0f%%\n",
+                share(0.1), share(0.01), share(0.001));
+  }
   std::printf("  per home, wall ms: median %.3f  p90 %.3f  p99 %.3f  p99.9 %.2f  max %.1f\n",
               percentile(wall, 0.5), percentile(wall, 0.9), percentile(wall, 0.99),
               percentile(wall, 0.999),
