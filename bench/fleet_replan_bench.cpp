@@ -19,8 +19,8 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
-#include <functional>
 #include <ctime>
+#include <functional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -154,8 +154,9 @@ int main(int argc, char** argv) {
     cpu_sum_s += v / 1000;
   double on_free_cores_s = cpu_sum_s / threads;
 
-  std::printf("fleet re-plan: %ld one-day homes (96 slots), %d solver threads, budget %.0f ms/home\n",
-              homes, threads, budget_ms);
+  std::printf(
+      "fleet re-plan: %ld one-day homes (96 slots), %d solver threads, budget %.0f ms/home\n",
+      homes, threads, budget_ms);
   double load[1]{};
   if (getloadavg(load, 1) != 1)
     load[0] = -1;
@@ -181,8 +182,9 @@ int main(int argc, char** argv) {
         sum += sorted[k] / 1000;
       return 100 * sum / std::max(cpu_sum_s, 1e-9);
     };
-    std::printf("  CPU share of the slowest homes: 10%% of homes %.0f%%, 1%% %.0f%%, 0.1%% %.0f%%\n",
-                share(0.1), share(0.01), share(0.001));
+    std::printf(
+        "  CPU share of the slowest homes: 10%% of homes %.0f%%, 1%% %.0f%%, 0.1%% %.0f%%\n",
+        share(0.1), share(0.01), share(0.001));
   }
   std::printf("  per home, wall ms: median %.3f  p90 %.3f  p99 %.3f  p99.9 %.2f  max %.1f\n",
               percentile(wall, 0.5), percentile(wall, 0.9), percentile(wall, 0.99),

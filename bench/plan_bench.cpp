@@ -176,8 +176,7 @@ int main(int argc, char** argv) {
       return v.empty() ? 0.0 : *std::max_element(v.begin(), v.end());
     };
     double speedup = percentile(cbc_cpu, 0.5) / std::max(percentile(ours_cpu_on_cbc, 0.5), 1e-9);
-    double wall_speedup =
-        percentile(cbc_wall, 0.5) / std::max(percentile(ours_on_cbc, 0.5), 1e-9);
+    double wall_speedup = percentile(cbc_wall, 0.5) / std::max(percentile(ours_on_cbc, 0.5), 1e-9);
     char speedups[32];
     std::snprintf(speedups, sizeof speedups, "%.0fx (%.0fx)", speedup, wall_speedup);
     std::printf("%5d %6zu %8.3f %8.3f %8.3f %8.3f %8.3f | %8.3f %8.3f %8.3f %8.3f | %7d %5d | %4zu "

@@ -2,8 +2,8 @@
 
 #include <algorithm>
 #include <chrono>
-#include <ctime>
 #include <coin/Cbc_C_Interface.h>
+#include <ctime>
 #include <limits>
 
 namespace hems::testing {

@@ -92,9 +92,9 @@ BOOST_AUTO_TEST_CASE(the_search_field_reports_both_searches_truthfully) {
   }
   BOOST_TEST(r->fast_path_ms <= r->solve_ms);
   auto json = streams::plan_to_json(easy, *r);
-  for (const char* key : {"\"bound_from\"", "\"fast_path_solves\"", "\"fast_path_programs\"",
-                          "\"fast_path_ms\"", "\"nodes\"", "\"lp_iterations\"",
-                          "\"branch_and_bound_ms\""})
+  for (const char* key :
+       {"\"bound_from\"", "\"fast_path_solves\"", "\"fast_path_programs\"", "\"fast_path_ms\"",
+        "\"nodes\"", "\"lp_iterations\"", "\"branch_and_bound_ms\""})
     BOOST_TEST(json.find(key) != std::string::npos, key);
 
   auto hard = hard_problem();
