@@ -14,11 +14,11 @@ void write_power_fields(json_writer& w, const actors::home_view& view) {
   w.key("devices").begin_array();
   for (const auto& d : view.devices)
     w.begin_object()
-      .field("device", d.status.device)
-      .field("power_w", d.power_w)
-      .field("state", d.status.memo.last ? to_string(d.status.memo.last->state) : "unknown")
-      .field("online", d.online)
-      .end_object();
+        .field("device", d.status.device)
+        .field("power_w", d.power_w)
+        .field("state", d.status.memo.last ? to_string(d.status.memo.last->state) : "unknown")
+        .field("online", d.online)
+        .end_object();
   w.end_array();
 }
 
@@ -61,32 +61,35 @@ std::string power_event_json(const actors::home_view& view) {
 
 event_hub::event_hub(const clock& time, metrics_registry& metrics, power_source power,
                      event_hub_options options)
-  : time_(time), power_(std::move(power)), options_(options),
-    opened_(metrics.add_counter("hems_event_streams_total", "Event streams (GET /events) opened.")),
-    refused_full_(metrics.add_counter("hems_event_streams_refused_total",
-                                      "Event streams refused: the server or the token is at its "
-                                      "limit.",
-                                      "reason=\"server_full\"")),
-    refused_token_(metrics.add_counter("hems_event_streams_refused_total",
-                                       "Event streams refused: the server or the token is at its "
-                                       "limit.",
-                                       "reason=\"token_limit\"")),
-    dropped_slow_(metrics.add_counter("hems_event_streams_closed_total",
+    : time_(time), power_(std::move(power)), options_(options),
+      opened_(
+          metrics.add_counter("hems_event_streams_total", "Event streams (GET /events) opened.")),
+      refused_full_(metrics.add_counter("hems_event_streams_refused_total",
+                                        "Event streams refused: the server or the token is at its "
+                                        "limit.",
+                                        "reason=\"server_full\"")),
+      refused_token_(metrics.add_counter("hems_event_streams_refused_total",
+                                         "Event streams refused: the server or the token is at its "
+                                         "limit.",
+                                         "reason=\"token_limit\"")),
+      dropped_slow_(metrics.add_counter("hems_event_streams_closed_total",
+                                        "Event streams closed by the server or the client.",
+                                        "reason=\"slow_client\"")),
+      closed_gone_(metrics.add_counter("hems_event_streams_closed_total",
+                                       "Event streams closed by the server or the client.",
+                                       "reason=\"client_gone\"")),
+      closed_age_(metrics.add_counter("hems_event_streams_closed_total",
                                       "Event streams closed by the server or the client.",
-                                      "reason=\"slow_client\"")),
-    closed_gone_(metrics.add_counter("hems_event_streams_closed_total",
-                                     "Event streams closed by the server or the client.",
-                                     "reason=\"client_gone\"")),
-    closed_age_(metrics.add_counter("hems_event_streams_closed_total",
-                                    "Event streams closed by the server or the client.",
-                                    "reason=\"max_age\"")),
-    events_sent_(metrics.add_counter("hems_events_sent_total",
-                                     "Server-sent events written, one per stream.")) {
+                                      "reason=\"max_age\"")),
+      events_sent_(metrics.add_counter("hems_events_sent_total",
+                                       "Server-sent events written, one per stream.")) {
   metrics.add_gauge_fn("hems_event_streams_open", "Event streams open now.",
                        [this] { return static_cast<double>(open_.load()); });
 }
 
-event_hub::~event_hub() { stop(); }
+event_hub::~event_hub() {
+  stop();
+}
 
 std::expected<stream_opener, http_reply> event_hub::reserve(const std::string& home,
                                                             const std::string& token_id) {
@@ -97,17 +100,17 @@ std::expected<stream_opener, http_reply> event_hub::reserve(const std::string& h
       refused_full_.inc();
       auto r = error_reply(503, "unavailable",
                            "events: the server has " + std::to_string(options_.max_streams) +
-                             " event streams open, its limit; retry later");
+                               " event streams open, its limit; retry later");
       r.headers.emplace_back("Retry-After", "5");
       return std::unexpected(std::move(r));
     }
     auto& mine = per_token_[token_id];
     if (mine >= options_.max_streams_per_token) {
       refused_token_.inc();
-      auto r = error_reply(429, "rate_limited",
-                           "events: this token has " +
-                             std::to_string(options_.max_streams_per_token) +
-                             " event streams open, its limit; close one first");
+      auto r =
+          error_reply(429, "rate_limited",
+                      "events: this token has " + std::to_string(options_.max_streams_per_token) +
+                          " event streams open, its limit; close one first");
       r.headers.emplace_back("Retry-After", "5");
       return std::unexpected(std::move(r));
     }
@@ -324,7 +327,9 @@ void event_hub::stop() {
     thread_.join();
 }
 
-std::size_t event_hub::open_streams() const { return static_cast<std::size_t>(open_.load()); }
+std::size_t event_hub::open_streams() const {
+  return static_cast<std::size_t>(open_.load());
+}
 
 bool event_hub::has_streams(const std::string& home) const {
   std::lock_guard lock{mutex_};

@@ -28,8 +28,8 @@ http_reply open_events(event_hub& hub, const http_request& req) {
 std::vector<route> event_routes(std::shared_ptr<event_hub> hub) {
   using security::permission;
   return {
-    {"GET", "/events", needs(permission::live_read, {home_query()}),
-     [hub](const http_request& req) { return open_events(*hub, req); }},
+      {"GET", "/events", needs(permission::live_read, {home_query()}),
+       [hub](const http_request& req) { return open_events(*hub, req); }},
   };
 }
 

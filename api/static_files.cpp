@@ -13,8 +13,8 @@ namespace fs = std::filesystem;
 
 // Scripts, styles, images and requests from this origin only; nothing inline.
 constexpr const char* page_policy =
-  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-  "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
 
 std::string etag_of(const std::string& body) {
   // FNV-1a: a change detector, not a security measure.
@@ -55,17 +55,17 @@ http_reply serve(const static_file& f, const http_request& req) {
 
 std::string content_type_for(const fs::path& file) {
   static const std::map<std::string, std::string> types{
-    {".html", "text/html; charset=utf-8"},
-    {".js", "text/javascript; charset=utf-8"},
-    {".mjs", "text/javascript; charset=utf-8"},
-    {".css", "text/css; charset=utf-8"},
-    {".json", "application/json"},
-    {".webmanifest", "application/manifest+json"},
-    {".svg", "image/svg+xml"},
-    {".png", "image/png"},
-    {".ico", "image/x-icon"},
-    {".txt", "text/plain; charset=utf-8"},
-    {".map", "application/json"},
+      {".html", "text/html; charset=utf-8"},
+      {".js", "text/javascript; charset=utf-8"},
+      {".mjs", "text/javascript; charset=utf-8"},
+      {".css", "text/css; charset=utf-8"},
+      {".json", "application/json"},
+      {".webmanifest", "application/manifest+json"},
+      {".svg", "image/svg+xml"},
+      {".png", "image/png"},
+      {".ico", "image/x-icon"},
+      {".txt", "text/plain; charset=utf-8"},
+      {".map", "application/json"},
   };
   auto it = types.find(file.extension().string());
   return it == types.end() ? "application/octet-stream" : it->second;
@@ -104,8 +104,8 @@ std::optional<fs::path> find_web_dir(const std::optional<std::string>& configure
                                      const fs::path& exe) {
   if (configured)
     return fs::exists(fs::path{*configured} / "index.html")
-             ? std::optional<fs::path>{fs::path{*configured}}
-             : std::nullopt;
+               ? std::optional<fs::path>{fs::path{*configured}}
+               : std::nullopt;
   auto bin = exe.parent_path();
   // An install (PREFIX/bin/hems, PREFIX/share/hems/web), then a build tree
   // (build/<type>/app/hems beside web/dist).

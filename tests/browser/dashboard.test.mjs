@@ -10,7 +10,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm, mkdir, access } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, mkdir, access, unlink } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -33,6 +33,8 @@ let browser;
 let base;
 let token;
 let paths = {};
+let ports;
+let serveArgs;
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
@@ -61,10 +63,11 @@ before(async () => {
   await mkdir(screenshots, { recursive: true });
   dataDir = await mkdtemp(path.join(tmpdir(), 'hems-browser-'));
   const portsFile = path.join(dataDir, 'ports.json');
-  hems = start(['serve', '--data', path.join(dataDir, 'data'), '--ports-file', portsFile,
-    '--http', '127.0.0.1:0', '--telemetry', 'tcp://127.0.0.1:*', '--hub', 'tcp://127.0.0.1:*',
-    '--feed', 'tcp://127.0.0.1:*', '--rate-limit', '0', '--web-dir', path.join(webRoot, 'dist')], 'hems serve');
-  const ports = await until('the ports file', async () => {
+  serveArgs = ['serve', '--data', path.join(dataDir, 'data'), '--ports-file', portsFile,
+    '--rate-limit', '0', '--web-dir', path.join(webRoot, 'dist')];
+  hems = start([...serveArgs, '--http', '127.0.0.1:0', '--telemetry', 'tcp://127.0.0.1:*',
+    '--hub', 'tcp://127.0.0.1:*', '--feed', 'tcp://127.0.0.1:*'], 'hems serve');
+  ports = await until('the ports file', async () => {
     try { return JSON.parse(await readFile(portsFile, 'utf8')); } catch { return null; }
   });
   base = `http://127.0.0.1:${ports.http}`;
@@ -209,5 +212,23 @@ test('operator view', async () => {
   await page.waitForFunction(() => !document.querySelector('main').textContent.includes('Loading'));
   if (!paths['/fleet/usage']) await page.getByText('not available on this server').first().waitFor();
   await page.screenshot({ path: path.join(screenshots, 'operator.png'), fullPage: true });
+  await page.close();
+});
+
+test('a lost connection is shown, and the page reconnects by itself', async () => {
+  const page = await signedInPage();
+  await page.locator('#conn', { hasText: 'Live' }).waitFor();
+  const stopped = new Promise((r) => hems.on('exit', r));
+  hems.kill('SIGTERM');
+  await stopped;
+  await page.locator('#banner', { hasText: 'reconnecting automatically' }).waitFor({ timeout: 15000 });
+  await page.screenshot({ path: path.join(screenshots, 'reconnecting.png') });
+  // The same server comes back on the same ports, with the same data.
+  const portsFile = path.join(dataDir, 'ports.json');
+  await unlink(portsFile);
+  hems = start([...serveArgs, '--http', `127.0.0.1:${ports.http}`, '--telemetry', ports.telemetry,
+    '--hub', ports.hub, '--feed', ports.feed], 'hems serve (restarted)');
+  await page.locator('#conn', { hasText: 'Live' }).waitFor({ timeout: 30000 });
+  await page.locator('#banner').waitFor({ state: 'hidden' });
   await page.close();
 });

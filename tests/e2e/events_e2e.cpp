@@ -5,13 +5,13 @@
 // ZeroMQ in, real HTTP out, read as a browser's fetch() reads the stream.
 
 #include <arpa/inet.h>
+#include <chrono>
+#include <fstream>
 #include <netinet/in.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include <chrono>
-#include <fstream>
 #include <zmq.hpp>
 
 #include "tests/support/hems_process.hpp"
@@ -25,8 +25,8 @@ namespace {
 
 std::int64_t now_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
-           std::chrono::system_clock::now().time_since_epoch())
-    .count();
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
 }
 
 // One open HTTP connection, read as it arrives.
@@ -52,7 +52,7 @@ public:
     auto deadline = std::chrono::steady_clock::now() + limit;
     while (received.find(text) == std::string::npos) {
       auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-        deadline - std::chrono::steady_clock::now());
+          deadline - std::chrono::steady_clock::now());
       if (left.count() <= 0)
         return false;
       pollfd p{fd_, POLLIN, 0};
@@ -103,19 +103,31 @@ BOOST_AUTO_TEST_CASE(a_pushed_sample_arrives_as_a_power_event_within_two_seconds
   push(hems.telemetry_endpoint(), "[" + sample("h-sse", "lamp", 321.5) + "]");
   BOOST_REQUIRE(events.read_until(R"("device":"lamp","power_w":321.5)", 2s));
   BOOST_TEST_MESSAGE("power event after " << std::chrono::duration_cast<std::chrono::milliseconds>(
-                                               std::chrono::steady_clock::now() - sent)
-                                               .count()
+                                                 std::chrono::steady_clock::now() - sent)
+                                                 .count()
                                           << " ms");
   BOOST_TEST(events.received.find("event: power\r\n") == std::string::npos); // LF, not CRLF
   BOOST_TEST(events.received.find("event: power\n") != std::string::npos);
 
   // A change is sent; other homes' samples are not.
-  push(hems.telemetry_endpoint(), "[" + sample("h-other", "lamp", 99) + "," +
-                                    sample("h-sse", "lamp", 12) + "]");
+  push(hems.telemetry_endpoint(),
+       "[" + sample("h-other", "lamp", 99) + "," + sample("h-sse", "lamp", 12) + "]");
   BOOST_REQUIRE(events.read_until(R"("device":"lamp","power_w":12)", 3s));
   BOOST_TEST(events.received.find("h-other") == std::string::npos);
   auto metrics = http_get(hems.http_port(), "/metrics");
   BOOST_TEST(metrics.body.find("hems_event_streams_open 1") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(a_stream_ends_cleanly_before_the_keep_alive_timeout_closes_it) {
+  temp_dir dir;
+  // Keep-alive 6 s: streams end after 1 s (6 s less a 5 s margin, at least 1 s).
+  hems_process hems{dir.path() / "data", {"--rate-limit", "0", "--keepalive-timeout", "6"}};
+  stream_client events{hems.http_port(), "/events?home=h1", hems.admin_token()};
+  BOOST_REQUIRE(events.read_until("retry:"));
+  BOOST_REQUIRE(events.read_until("\r\n0\r\n\r\n", 5s)); // the last chunk: a complete reply
+  auto metrics = http_get(hems.http_port(), "/metrics");
+  BOOST_TEST(metrics.body.find("hems_event_streams_closed_total{reason=\"max_age\"} 1") !=
+             std::string::npos);
 }
 
 BOOST_AUTO_TEST_CASE(events_need_a_token_and_are_bounded_per_token) {
@@ -127,8 +139,8 @@ BOOST_AUTO_TEST_CASE(events_need_a_token_and_are_bounded_per_token) {
 
   std::vector<std::unique_ptr<stream_client>> open;
   for (int i = 0; i < 8; ++i) {
-    open.push_back(std::make_unique<stream_client>(hems.http_port(), "/events?home=h1",
-                                                   hems.admin_token()));
+    open.push_back(
+        std::make_unique<stream_client>(hems.http_port(), "/events?home=h1", hems.admin_token()));
     BOOST_REQUIRE(open.back()->read_until("retry:"));
   }
   stream_client ninth{hems.http_port(), "/events?home=h1", hems.admin_token()};

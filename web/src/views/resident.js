@@ -181,8 +181,8 @@ function devicesSection(state) {
       }
     },
     commandChanged(cmd) {
-      const row = rows.get(cmd.device || cmd.cmd?.device);
-      if (row) row.status.textContent = `${cmd.action || cmd.cmd?.action || 'command'}: ${cmd.status || cmd.outcome || 'updated'}`;
+      const row = rows.get(cmd.device);
+      if (row) row.status.textContent = `${cmd.action || 'command'}: ${cmd.status || 'updated'}${cmd.detail ? ` (${cmd.detail})` : ''}`;
     },
   };
 }
@@ -232,6 +232,7 @@ function usageSection(state, cleanups) {
       const starts = [...new Set(series.flatMap((s) => s.windows.map((w) => w.start)))].sort((a, b) => a - b);
       const index = new Map(starts.map((t, i) => [t, i]));
       const rows = series.map((s) => { const row = starts.map(() => 0); for (const w of s.windows) row[index.get(w.start)] = w.energy_wh / 1000; return row; });
+      chartBox.hidden = !starts.length;
       const cum = stack(rows);
       plot?.destroy();
       // Drawn top (the total) first so that each device's band shows.
@@ -253,6 +254,7 @@ function usageSection(state, cleanups) {
       const all = totals.reduce((a, t) => a + t.kwh, 0);
       summary.replaceChildren(el('p', {}, `Total ${fmtKWh(all * 1000)}`, costFor ? ` — about ${costFor(all).toFixed(2)} at this home's prices` : ' — cost needs the tariff (not available on this server)'), table);
     } catch (e) {
+      chartBox.hidden = true;
       if (e.status === 404 && !e.notAvailable) summary.replaceChildren(note('No usage recorded for this period yet: windows close a few minutes after the hour.', 'muted'));
       else summary.replaceChildren(describeError(e, 'Usage history'));
     }
