@@ -157,8 +157,9 @@ BOOST_AUTO_TEST_CASE(streams_are_bounded_per_token_and_per_server) {
   BOOST_TEST(f.hub.reserve("h1", "t1").has_value());
   // A reservation never opened gives its place back.
   BOOST_TEST(f.hub.reserve("h1", "t1").has_value());
-  BOOST_TEST(f.metrics.render().find("hems_event_streams_refused_total{reason=\"token_limit\"} 1") !=
-             std::string::npos);
+  BOOST_TEST(
+      f.metrics.render().find("hems_event_streams_refused_total{reason=\"token_limit\"} 1") !=
+      std::string::npos);
 }
 
 BOOST_AUTO_TEST_CASE(a_slow_client_is_dropped_and_counted) {
