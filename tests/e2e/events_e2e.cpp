@@ -8,6 +8,7 @@
 #include <chrono>
 #include <fstream>
 #include <netinet/in.h>
+#include <openssl/ssl.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -17,6 +18,7 @@
 #include "tests/support/hems_process.hpp"
 #include "tests/support/http_client.hpp"
 #include "tests/support/temp_dir.hpp"
+#include "tests/support/test_certificate.hpp"
 
 using namespace hems::test;
 using namespace std::chrono_literals;
@@ -32,20 +34,34 @@ std::int64_t now_ms() {
 // One open HTTP connection, read as it arrives.
 class stream_client {
 public:
-  stream_client(std::uint16_t port, const std::string& target, const std::string& token) {
+  stream_client(std::uint16_t port, const std::string& target, const std::string& token,
+                bool tls = false) {
     fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
     sockaddr_in addr{};
     addr.sin_family = AF_INET;
     addr.sin_port = htons(port);
     addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     BOOST_REQUIRE(::connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+    if (tls) { // the server's certificate is the test's own; what matters here is the stream
+      ctx_ = SSL_CTX_new(TLS_client_method());
+      ssl_ = SSL_new(ctx_);
+      SSL_set_fd(ssl_, fd_);
+      BOOST_REQUIRE(SSL_connect(ssl_) == 1);
+    }
     std::string request = "GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\n" +
                           (token.empty() ? "" : "Authorization: Bearer " + token + "\r\n") +
                           "Accept: text/event-stream\r\nConnection: keep-alive\r\n\r\n";
-    BOOST_REQUIRE(::send(fd_, request.data(), request.size(), MSG_NOSIGNAL) ==
-                  static_cast<ssize_t>(request.size()));
+    auto sent = ssl_ ? SSL_write(ssl_, request.data(), static_cast<int>(request.size()))
+                     : ::send(fd_, request.data(), request.size(), MSG_NOSIGNAL);
+    BOOST_REQUIRE(sent == static_cast<ssize_t>(request.size()));
   }
-  ~stream_client() { ::close(fd_); }
+  ~stream_client() {
+    if (ssl_)
+      SSL_free(ssl_);
+    if (ctx_)
+      SSL_CTX_free(ctx_);
+    ::close(fd_);
+  }
 
   /// Reads until `text` has arrived (true) or `limit` passes (false).
   bool read_until(const std::string& text, std::chrono::milliseconds limit = 5s) {
@@ -56,10 +72,10 @@ public:
       if (left.count() <= 0)
         return false;
       pollfd p{fd_, POLLIN, 0};
-      if (::poll(&p, 1, static_cast<int>(left.count())) <= 0)
+      if ((!ssl_ || SSL_pending(ssl_) == 0) && ::poll(&p, 1, static_cast<int>(left.count())) <= 0)
         return false;
       char buf[4096];
-      auto n = ::recv(fd_, buf, sizeof buf, 0);
+      auto n = ssl_ ? SSL_read(ssl_, buf, sizeof buf) : ::recv(fd_, buf, sizeof buf, 0);
       if (n <= 0)
         return received.find(text) != std::string::npos;
       received.append(buf, static_cast<std::size_t>(n));
@@ -71,6 +87,8 @@ public:
 
 private:
   int fd_ = -1;
+  SSL_CTX* ctx_ = nullptr;
+  SSL* ssl_ = nullptr;
 };
 
 void push(const std::string& endpoint, const std::string& frame) {
@@ -116,6 +134,19 @@ BOOST_AUTO_TEST_CASE(a_pushed_sample_arrives_as_a_power_event_within_two_seconds
   BOOST_TEST(events.received.find("h-other") == std::string::npos);
   auto metrics = http_get(hems.http_port(), "/metrics");
   BOOST_TEST(metrics.body.find("hems_event_streams_open 1") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(events_stream_over_tls) {
+  temp_dir dir;
+  auto cert = make_test_certificate(dir.path());
+  hems_process hems{dir.path() / "data",
+                    {"--rate-limit", "0", "--tls-cert", cert.certificate.string(), "--tls-key",
+                     cert.private_key.string()}};
+  stream_client events{hems.http_port(), "/events?home=h-tls", hems.admin_token(), true};
+  BOOST_REQUIRE(events.read_until("retry: 2000"));
+  BOOST_TEST(events.received.find("Strict-Transport-Security") != std::string::npos);
+  push(hems.telemetry_endpoint(), "[" + sample("h-tls", "lamp", 42.5) + "]");
+  BOOST_REQUIRE(events.read_until(R"("device":"lamp","power_w":42.5)", 2s));
 }
 
 BOOST_AUTO_TEST_CASE(a_stream_ends_cleanly_before_the_keep_alive_timeout_closes_it) {
