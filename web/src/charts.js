@@ -33,7 +33,8 @@ export function chart(container, { series, yLabel, height = 220, bars = false, s
     height,
     legend: { show: true },
     cursor: { drag: { x: false, y: false } },
-    scales: { x: { time: true } },
+    // From zero (or below, for solar): bars and power read true against their axis.
+    scales: { x: { time: true }, y: { range: (u, min, max) => [Math.min(0, min ?? 0), (max ?? 0) > 0 ? max * 1.1 : 1] } },
     axes: axes(yLabel),
     series: [{}, ...series.map((s, i) => ({
       label: s.label,

@@ -240,19 +240,28 @@ function usageSection(state, cleanups) {
       plot = chart(chartBox, { bars: true, yLabel: 'kWh', height: 240, series: order.map((i) => ({ label: devices[i].id, color: palette[i % palette.length], value: (u, v, si, idx) => (idx == null ? '' : `${rows[i][idx].toFixed(2)} kWh`) })) });
       plot.set([starts.map((t) => t / 1000), ...order.map((i) => cum[i])]);
       const p = await prices(from, to);
-      const totals = devices.map((d, i) => ({ device: d.id, kwh: rows[i].reduce((a, b) => a + b, 0) }));
+      const totals = devices.map((d, i) => ({ device: d.id, kwh: rows[i].reduce((a, b) => a + b, 0), cost: 0 }));
       let costFor = null;
       if (p && Array.isArray(p.import) && p.import.length) {
-        const prices = p.import.map((x) => (typeof x === 'number' ? x : x.price));
-        const mean = prices.reduce((a, b) => a + b, 0) / prices.length;
-        costFor = (kwh) => kwh * mean;
+        // Each window's energy at the mean of the price slots inside it.
+        const slot = p.slot_ms || 900000;
+        const price = p.import.map((x) => (typeof x === 'number' ? x : x.price));
+        const ends = new Map(series.flatMap((s) => s.windows.map((w) => [w.start, w.end])));
+        const windowPrice = starts.map((t) => {
+          const end = ends.get(t) ?? t + slot;
+          const inside = price.slice(Math.max(0, Math.floor((t - p.from) / slot)), Math.max(0, Math.ceil((end - p.from) / slot)));
+          return inside.length ? inside.reduce((a, b) => a + b, 0) / inside.length : price[price.length - 1];
+        });
+        totals.forEach((t, i) => { t.cost = rows[i].reduce((a, kwh, k) => a + kwh * windowPrice[k], 0); });
+        costFor = (t) => t.cost;
       }
       const table = el('table', { class: 'compact' },
         el('caption', { text: `Energy ${RANGES[range].label.toLowerCase()} by device${costFor ? ' with cost' : ''}` }),
         el('thead', {}, el('tr', {}, el('th', { scope: 'col', text: 'Device' }), el('th', { scope: 'col', text: 'Energy' }), costFor ? el('th', { scope: 'col', text: 'Cost' }) : null)),
-        el('tbody', {}, ...totals.sort((a, b) => b.kwh - a.kwh).map((t) => el('tr', {}, el('th', { scope: 'row', text: t.device }), el('td', { class: 'num', text: fmtKWh(t.kwh * 1000) }), costFor ? el('td', { class: 'num', text: costFor(t.kwh).toFixed(2) }) : null))));
+        el('tbody', {}, ...totals.sort((a, b) => b.kwh - a.kwh).map((t) => el('tr', {}, el('th', { scope: 'row', text: t.device }), el('td', { class: 'num', text: fmtKWh(t.kwh * 1000) }), costFor ? el('td', { class: 'num', text: costFor(t).toFixed(2) }) : null))));
       const all = totals.reduce((a, t) => a + t.kwh, 0);
-      summary.replaceChildren(el('p', {}, `Total ${fmtKWh(all * 1000)}`, costFor ? ` — about ${costFor(all).toFixed(2)} at this home's prices` : ' — cost needs the tariff (not available on this server)'), table);
+      const cost = totals.reduce((a, t) => a + t.cost, 0);
+      summary.replaceChildren(el('p', {}, `Total ${fmtKWh(all * 1000)}`, costFor ? `, costing ${cost.toFixed(2)} at this home's prices` : ' — cost needs the tariff (not available on this server)'), table);
     } catch (e) {
       chartBox.hidden = true;
       if (e.status === 404 && !e.notAvailable) summary.replaceChildren(note('No usage recorded for this period yet: windows close a few minutes after the hour.', 'muted'));
