@@ -41,12 +41,34 @@ struct audit_note {
   std::string detail;
 };
 
+/// Where a streaming reply's body goes once its head is sent: the client's
+/// connection (api/rest_server). Safe to use from any thread.
+class stream_sink {
+public:
+  virtual ~stream_sink() = default;
+  /// Queues `bytes` for the client: false once the client is gone or the sink closed.
+  virtual bool write(std::string_view bytes) = 0;
+  /// Bytes queued and not yet taken by the socket (a slow client's backlog).
+  virtual std::size_t pending_bytes() const = 0;
+  /// False once the client has gone away or the sink was closed.
+  virtual bool open() const = 0;
+  /// Ends the body; writes after it return false.
+  virtual void close() = 0;
+};
+
+/// Called once the head of a streaming reply is on its way, with the sink
+/// for the rest of its body (on the server's I/O thread: must not block).
+using stream_opener = std::function<void(std::shared_ptr<stream_sink>)>;
+
 struct http_reply {
   int status = 200;
   std::string content_type = "application/json";
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;
   std::optional<audit_note> audit;
+  /// Set: the body is streamed (chunked), `body` is its first part, and the
+  /// opener gets the sink for the rest (GET /events).
+  stream_opener stream = {};
 };
 
 using handler_fn = std::function<http_reply(const http_request&)>;

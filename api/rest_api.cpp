@@ -1,5 +1,6 @@
 #include "api/rest_api.hpp"
 
+#include "api/event_routes.hpp"
 #include "api/guard.hpp"
 #include "api/plan_routes.hpp"
 #include "api/security_routes.hpp"
@@ -26,6 +27,8 @@ std::vector<route> rest_api::routes() {
   if (history_)
     add(history_routes(history_));
   add(security_routes(std::make_shared<security_services>(tokens_, audit_)));
+  if (events_)
+    add(event_routes(events_));
   return guarded(std::move(all));
 }
 

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "api/command_routes.hpp"
+#include "api/event_hub.hpp"
 #include "api/history_routes.hpp"
 #include "api/http.hpp"
 #include "api/live_routes.hpp"
@@ -33,6 +34,8 @@ public:
 
   /// Every route of the API, guarded.
   std::vector<route> routes();
+  /// GET /events, streaming what `hub` fans out; without a hub there is no such route.
+  void serve_events(std::shared_ptr<event_hub> hub) { events_ = std::move(hub); }
   /// `extra` routes behind the same authorization layer and security state.
   std::vector<route> guarded(std::vector<route> extra);
 
@@ -44,6 +47,7 @@ private:
   std::shared_ptr<live_services> live_;
   std::shared_ptr<command_services> commands_;
   std::shared_ptr<history_services> history_; ///< null: a server that keeps no history
+  std::shared_ptr<event_hub> events_;         ///< null: no GET /events
   security::token_registry tokens_;
   security::rate_limiter limiter_;
   security::audit_log audit_;

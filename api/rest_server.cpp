@@ -1,10 +1,14 @@
 #include "api/rest_server.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <cctype>
+#include <cstdio>
+#include <mutex>
 #include <strings.h>
 
 #include <pistache/endpoint.h>
+#include <pistache/peer.h>
 
 #include "api/tls_handshake.hpp"
 #include <pistache/router.h>
@@ -85,16 +89,142 @@ std::vector<std::pair<std::string, std::string>> secure_headers(bool tls) {
 
 namespace {
 
-void send(Http::ResponseWriter& writer, const http_reply& reply,
-          const std::vector<std::pair<std::string, std::string>>& defaults) {
+void add_headers(Http::ResponseWriter& writer, const http_reply& reply,
+                 const std::vector<std::pair<std::string, std::string>>& defaults) {
   for (const auto& [name, value] : reply.headers)
     writer.headers().add(std::make_shared<named_header>(name, value));
   for (const auto& [name, value] : defaults)
     if (!has_header(reply, name))
       writer.headers().add(std::make_shared<named_header>(name, value));
   writer.headers().add<Http::Header::ContentType>(reply.content_type);
+}
+
+void send(Http::ResponseWriter& writer, const http_reply& reply,
+          const std::vector<std::pair<std::string, std::string>>& defaults) {
+  add_headers(writer, reply, defaults);
   writer.send(static_cast<Http::Code>(reply.status), reply.body);
 }
+
+// A streaming reply's connection as the rest of hems writes to it.
+//
+// Pistache 0.0.5 is not thread-safe around a connection: ResponseStream's
+// flush() drains the transport's write queue on the calling thread, racing
+// its I/O thread. Peer::send only pushes onto that queue (a lock-free queue
+// with an eventfd), which the I/O thread drains, and drops writes for
+// connections it no longer has; so every write after the head goes through
+// it, already chunk-encoded. The peer is held weakly: once Pistache forgets
+// the connection, or tells us it is gone (onDisconnection, on its I/O
+// thread, before it closes the socket), writes stop.
+class connection_sink final : public stream_sink {
+public:
+  explicit connection_sink(std::weak_ptr<Tcp::Peer> peer)
+    : peer_(std::move(peer)), pending_(std::make_shared<std::atomic<std::size_t>>(0)) {}
+
+  bool write(std::string_view bytes) override {
+    if (bytes.empty())
+      return open();
+    std::lock_guard lock{mutex_};
+    auto peer = live_peer();
+    if (!peer)
+      return false;
+    char size[20];
+    int n = std::snprintf(size, sizeof size, "%zx\r\n", bytes.size());
+    std::string chunk;
+    chunk.reserve(bytes.size() + static_cast<std::size_t>(n) + 2);
+    chunk.append(size, static_cast<std::size_t>(n)).append(bytes).append("\r\n");
+    send_raw(*peer, std::move(chunk));
+    return true;
+  }
+
+  std::size_t pending_bytes() const override { return pending_->load(); }
+
+  bool open() const override {
+    std::lock_guard lock{mutex_};
+    return !closed_ && !peer_.expired();
+  }
+
+  void close() override {
+    std::lock_guard lock{mutex_};
+    if (auto peer = live_peer())
+      send_raw(*peer, "0\r\n\r\n"); // the last chunk: the reply ends cleanly
+    closed_ = true;
+  }
+
+  /// Pistache's I/O thread: the connection is closing.
+  void gone() {
+    std::lock_guard lock{mutex_};
+    closed_ = true;
+  }
+
+private:
+  std::shared_ptr<Tcp::Peer> live_peer() {
+    if (closed_)
+      return nullptr;
+    auto peer = peer_.lock();
+    if (!peer)
+      closed_ = true;
+    return peer;
+  }
+
+  void send_raw(Tcp::Peer& peer, std::string bytes) {
+    auto n = bytes.size();
+    pending_->fetch_add(n);
+    auto done = [pending = pending_, n](ssize_t) { pending->fetch_sub(n); };
+    auto failed = [pending = pending_, n](std::exception_ptr) { pending->fetch_sub(n); };
+    peer.send(RawBuffer(std::move(bytes), n)).then(done, failed);
+  }
+
+  mutable std::mutex mutex_;
+  std::weak_ptr<Tcp::Peer> peer_;
+  bool closed_ = false;
+  std::shared_ptr<std::atomic<std::size_t>> pending_;
+};
+
+constexpr const char* stream_data_key = "hems.stream";
+
+// The stream a connection carries now (a kept-alive connection may carry one
+// after another); only touched on the connection's I/O thread.
+struct stream_slot {
+  std::weak_ptr<connection_sink> sink;
+};
+
+// Runs on the connection's I/O thread, inside the request: the head and the
+// first part go out the ordinary way, then the sink takes over.
+void open_stream(Http::ResponseWriter& writer, const http_reply& reply,
+                 const std::vector<std::pair<std::string, std::string>>& defaults) {
+  add_headers(writer, reply, defaults);
+  auto peer = writer.peer();
+  auto head = writer.stream(static_cast<Http::Code>(reply.status));
+  if (!reply.body.empty())
+    head.write(reply.body.data(), static_cast<std::streamsize>(reply.body.size()));
+  head.flush();
+  // An idle connection is closed at the keep-alive timeout; a busy one at the
+  // header timeout, with a 408 in the middle of our stream: idle it is.
+  peer->setIdle(true);
+  auto sink = std::make_shared<connection_sink>(peer);
+  auto slot = std::static_pointer_cast<stream_slot>(peer->tryGetData(stream_data_key));
+  if (!slot) {
+    slot = std::make_shared<stream_slot>();
+    peer->putData(stream_data_key, slot);
+  }
+  slot->sink = sink;
+  reply.stream(std::move(sink));
+}
+
+// The router's handler, told when a connection goes away so that its stream
+// stops writing before Pistache closes (and may reuse) the socket.
+class stream_aware_handler final : public Rest::Private::RouterHandler {
+public:
+  HTTP_PROTOTYPE(stream_aware_handler)
+  explicit stream_aware_handler(const Rest::Router& router) : RouterHandler(router) {}
+
+  void onDisconnection(const std::shared_ptr<Tcp::Peer>& peer) override {
+    if (auto slot = std::static_pointer_cast<stream_slot>(peer->tryGetData(stream_data_key)))
+      if (auto sink = slot->sink.lock())
+        sink->gone();
+    RouterHandler::onDisconnection(peer);
+  }
+};
 
 } // namespace
 
@@ -132,7 +262,10 @@ struct rest_server::impl {
         reply = error_reply(500, "internal", std::string{"unexpected failure: "} + e.what());
       }
       count(reply.status, start);
-      send(writer, reply, headers);
+      if (reply.stream && reply.status == 200)
+        open_stream(writer, reply, headers);
+      else
+        send(writer, reply, headers);
       return Rest::Route::Result::Ok;
     };
   }
@@ -192,7 +325,7 @@ result<std::unique_ptr<rest_server>> rest_server::start(const rest_options& opti
       if (!tls_handshakes_deferred()) // links the deferral in (see tls_handshake.hpp)
         return fail(errc::internal, "TLS handshakes would block the accept thread");
     }
-    p->endpoint->setHandler(p->router.handler());
+    p->endpoint->setHandler(std::make_shared<stream_aware_handler>(p->router));
     p->endpoint->serveThreaded();
     return std::unique_ptr<rest_server>{new rest_server{std::move(p)}};
   } catch (const std::exception& e) {

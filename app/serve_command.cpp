@@ -35,7 +35,7 @@ constexpr const char* usage =
   "                  [--new-admin-token]\n"
   "                  [--no-history] [--window-lateness SECONDS] [--window-idle-close SECONDS]\n"
   "                  [--time-zone ZONE] [--retain-raw-days N] [--retain-minute-windows-days N]\n"
-  "                  [--retain-windows-days N]\n"
+  "                  [--retain-windows-days N] [--web-dir DIR]\n"
   "                  [--mqtt mqtt://HOST[:PORT]|mqtts://HOST[:PORT] [--mqtt-home ID]\n"
   "                   [--mqtt-client-id ID] [--mqtt-username NAME --mqtt-password-file FILE]\n"
   "                   [--mqtt-ca PEM] [--mqtt-cert PEM --mqtt-key PEM] [--mqtt-mapping FILE]\n"
@@ -53,7 +53,7 @@ result<serve_config> parse_config(int argc, char** argv) {
      "http-threads", "actor-threads", "offline-after", "ports-file", "tls-cert", "tls-key",
      "rate-limit", "rate-burst", "max-body", "header-timeout", "body-timeout", "keepalive-timeout",
      "window-lateness", "window-idle-close", "time-zone", "retain-raw-days",
-     "retain-minute-windows-days", "retain-windows-days"};
+     "retain-minute-windows-days", "retain-windows-days", "web-dir"};
   with_value.insert(mqtt_option_names().begin(), mqtt_option_names().end());
   auto opts = cli_options::parse(std::vector<std::string>(argv, argv + argc), with_value,
                                  {"insecure-http", "new-admin-token", "no-history"});
@@ -127,6 +127,7 @@ result<serve_config> parse_config(int argc, char** argv) {
   if (!streams::local_zone::from_name(c.default_time_zone))
     return fail(errc::invalid_input, "--time-zone: unknown time zone '" + c.default_time_zone + "'");
   c.reissue_admin_token = opts->has("new-admin-token");
+  c.web_dir = opts->get("web-dir");
   auto mqtt = mqtt_options_from(*opts);
   if (!mqtt)
     return std::unexpected(mqtt.error());

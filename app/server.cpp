@@ -14,6 +14,7 @@
 
 #include <algorithm>
 #include <csignal>
+#include <iostream>
 
 #include <caf/all.hpp>
 #include <zmq.hpp>
@@ -26,12 +27,14 @@
 #include "adapters/zmq_feed.hpp"
 #include "adapters/zmq_pull_ingest.hpp"
 #include "api/command_routes.hpp"
+#include "api/event_hub.hpp"
 #include "api/history_json.hpp"
 #include "api/history_routes.hpp"
 #include "api/live_routes.hpp"
 #include "api/plan_routes.hpp"
 #include "api/rest_api.hpp"
 #include "api/rest_server.hpp"
+#include "api/static_files.hpp"
 #include "app/admin_token.hpp"
 #include "app/recovery.hpp"
 #include "core/sample_json.hpp"
@@ -60,6 +63,8 @@ struct server::parts {
   std::unique_ptr<adapters::hub_link> hubs;
   std::unique_ptr<adapters::mqtt_adapter> mqtt;
   std::atomic<bool> ready{false};
+  /// Live events (GET /events); notifications, commands and plans are published to it.
+  std::shared_ptr<api::event_hub> events;
   std::unique_ptr<api::rest_api> api;
   std::optional<std::filesystem::path> admin_token_file;
   std::unique_ptr<api::rest_server> rest;
@@ -132,10 +137,33 @@ storage::sample_writer::dispatch_fn dispatch_to(parts& p) {
 
 // Every change of a command is stored and published.
 std::function<void(const command_record&)> record_commands(parts& p) {
-  return [db = p.db.get(), feed = p.feed.get()](const command_record& r) {
+  return [db = p.db.get(), feed = p.feed.get(), events = p.events](const command_record& r) {
     (void)db->put_command(r); // a failure here must not stop delivery; it is rare
     feed->publish_if_heard("home/" + r.cmd.home + "/command",
                            [&] { return api::command_json(r); });
+    events->publish_if_heard(r.cmd.home, "command", [&] { return api::command_json(r); });
+  };
+}
+
+// Notifications go out twice, to the same listeners whatever made them: the
+// feed (integrators) and the live events (the dashboard).
+actors::notification_listener notification_fanout(parts& p) {
+  return [feed = p.feed.get(), events = p.events](const std::string& home,
+                                                  const storage::notification_record& n) {
+    feed->publish_if_heard("home/" + home + "/notification", [&] { return n.json; });
+    events->publish(home, "notification", n.json);
+  };
+}
+
+// Power events read the live board, as GET /devices does.
+api::power_source live_power(const std::shared_ptr<actors::live_context>& context) {
+  return [weak = std::weak_ptr<actors::live_context>{context}](
+           const std::string& home) -> std::optional<actors::home_view> {
+    auto live = weak.lock();
+    if (!live || !live->board)
+      return std::nullopt;
+    auto view = live->board->view(home, live->settings);
+    return view.found ? std::optional{std::move(view)} : std::nullopt;
   };
 }
 
@@ -173,10 +201,7 @@ void attach_history(parts& p, const server_config& config, actors::live_context&
       feed->publish_if_heard("home/" + home + "/usage/" + std::string{streams::to_string(w.res)},
                              [&] { return api::usage_window_feed_json(home, w); });
   };
-  history->on_notification = [feed = p.feed.get()](const std::string& home,
-                                                   const storage::notification_record& n) {
-    feed->publish_if_heard("home/" + home + "/notification", [&] { return n.json; });
-  };
+  history->on_notification = notification_fanout(p);
   context.history = history;
   context.settings.tick_interval_ms =
     std::min(config.history_tick_ms, std::max<std::int64_t>(1, config.window_idle_close_ms / 2));
@@ -279,6 +304,20 @@ result<void> start_rest(parts& p, const server_config& config, actors::live_cont
   if (!admin)
     return std::unexpected(admin.error());
   p.admin_token_file = *admin;
+  p.api->serve_events(p.events);
+  auto routes = p.api->routes();
+  std::error_code ec;
+  auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+  if (auto web = api::find_web_dir(config.web_dir, exe)) {
+    auto files = api::static_routes(*web);
+    if (!files)
+      return std::unexpected(files.error());
+    routes.insert(routes.end(), files->begin(), files->end());
+  } else if (config.web_dir) {
+    return fail(errc::invalid_input, "--web-dir: no index.html in " + *config.web_dir);
+  } else {
+    std::cerr << "hems: no web dashboard found (build it with deploy/build.sh, or --web-dir)\n";
+  }
   auto rest = api::rest_server::start({.address = config.http_address,
                                        .port = config.http_port,
                                        .threads = config.http_threads,
@@ -287,10 +326,11 @@ result<void> start_rest(parts& p, const server_config& config, actors::live_cont
                                        .header_timeout = config.header_timeout,
                                        .body_timeout = config.body_timeout,
                                        .keepalive_timeout = config.keepalive_timeout},
-                                      p.api->routes(), p.metrics);
+                                      std::move(routes), p.metrics);
   if (!rest)
     return std::unexpected(rest.error());
   p.rest = std::move(*rest);
+  p.events->start();
   return {};
 }
 
@@ -306,6 +346,12 @@ result<std::unique_ptr<server>> server::start(const server_config& config) {
   context->settings.offline_after_ms = config.offline_after_ms;
   context->metrics = std::make_shared<actors::live_metrics>(p->metrics);
   context->board = std::make_shared<actors::live_board>();
+  api::event_hub_options events;
+  // Streams end cleanly before Pistache closes their quiet connection.
+  events.max_stream_ms = std::max<millis>(
+    1000, std::chrono::duration_cast<std::chrono::milliseconds>(config.keepalive_timeout).count() -
+            5000);
+  p->events = std::make_shared<api::event_hub>(*p->time, p->metrics, live_power(context), events);
 
   std::vector<storage::device_record> records;
   auto recovered = open_storage(*p, config, *context, records);
@@ -334,6 +380,7 @@ void server::stop() {
     return;
   p.stopped = true;
   p.ready = false;
+  p.events->stop(); // its streams write into REST's connections
   p.rest->stop();
   p.ingest->stop();
   if (p.mqtt)

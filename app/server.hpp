@@ -54,6 +54,10 @@ struct server_config {
   std::int64_t retain_windows_days = 3650;
   /// How often homes' aggregators look at the clock (idle homes close on it).
   std::int64_t history_tick_ms = 5000;
+
+  /// The web dashboard's built files (web/); unset: found next to the
+  /// executable (api/static_files.hpp), and `/` answers 404 when there are none.
+  std::optional<std::string> web_dir;
 };
 
 class server {

@@ -2,6 +2,7 @@
 # Configures and builds one flavour of hems:
 #   release  optimized (-O2: GCC 12 -O3 raises false -Wmaybe-uninitialized), -> build/release
 #   test     AddressSanitizer + UBSan, for the tests  -> build/test
+# and the web dashboard (deploy/build_web.sh -> web/dist).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 flavour=${1:-release}
@@ -12,3 +13,4 @@ case "$flavour" in
 esac
 cmake -S . -B "$dir" -G Ninja "${args[@]}" >/dev/null
 cmake --build "$dir" -j "$(nproc)"
+./deploy/build_web.sh

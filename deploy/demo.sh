@@ -25,7 +25,8 @@ simulator=$!
 token="$data/admin.token"
 cat <<TXT
 
-hems is running with $homes simulated homes. Every request needs the admin
+hems is running with $homes simulated homes. The dashboard is at
+http://127.0.0.1:8080/ (sign in with the token below and home h-0001). Every request needs the admin
 token hems wrote to $token (mode 0600; make residents' tokens with POST /tokens):
   curl -H "Authorization: Bearer \$(cat $token)" 'http://127.0.0.1:8080/devices?home=h-0001'
   curl -H "Authorization: Bearer \$(cat $token)" 'http://127.0.0.1:8080/usage?home=h-0001'

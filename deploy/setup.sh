@@ -18,7 +18,15 @@ packages=(
   # the MQTT adapter (docs/MQTT.md): the client library, and a broker plus
   # mosquitto_pub/sub for its end-to-end tests and benchmark
   libmosquitto-dev mosquitto mosquitto-clients
+  # the web dashboard's browser tests (tests/browser): headless Chromium
+  chromium
 )
+# The dashboard is built with node and npm (web/package-lock.json): Debian's
+# (node 18, npm 9) unless a node 18 or newer is already installed.
+node_major=$(node --version 2>/dev/null | sed -E 's/^v([0-9]+).*/\1/' || true)
+if [ -z "$node_major" ] || [ "$node_major" -lt 18 ] || ! command -v npm >/dev/null 2>&1; then
+  packages+=(nodejs npm)
+fi
 
 missing=()
 for p in "${packages[@]}"; do

@@ -72,6 +72,12 @@ struct api_fixture {
     };
     api = std::make_unique<api::rest_api>(*db, *time, metrics, live, commands, history,
                                           api::rest_api_options{limit});
+    events = std::make_shared<api::event_hub>(
+      *time, metrics, [live](const std::string& home) -> std::optional<actors::home_view> {
+        auto view = api::ask_home_view(*live, home);
+        return view ? std::optional{*view} : std::nullopt;
+      });
+    api->serve_events(events);
     admin = issue(security::role::admin, {}).text;
   }
 
@@ -108,6 +114,7 @@ struct api_fixture {
   caf::actor_system_config config;
   std::unique_ptr<caf::actor_system> system;
   actors::fleet_directory_actor directory;
+  std::shared_ptr<api::event_hub> events; ///< GET /events
   std::unique_ptr<api::rest_api> api;
   std::vector<api::route> routes;
   std::string admin; ///< an admin token's text
