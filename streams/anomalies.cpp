@@ -4,6 +4,7 @@
 #include <cctype>
 #include <cmath>
 #include <cstdio>
+#include <type_traits>
 
 #include "core/json_writer.hpp"
 
@@ -24,7 +25,11 @@ std::string duration_text(millis ms) {
   return fixed(static_cast<double>(ms) / hour_ms, 1) + " h";
 }
 
-double round_to(double v, double step) { return std::round(v / step) * step; }
+/// `v` to `decimals` places (divided, so 31.54 prints as 31.54).
+double rounded(double v, int decimals) {
+  double scale = std::pow(10.0, decimals);
+  return std::round(v * scale) / scale;
+}
 
 bool name_says_essential(const std::string& device) {
   std::string lower;
@@ -52,7 +57,16 @@ std::string insight_json(const std::string& home, const insight& i) {
       .begin_object();
   for (const auto& e : i.evidence) {
     w.key(e.name);
-    std::visit([&](const auto& v) { w.value(v); }, e.value);
+    std::visit(
+        [&](const auto& v) {
+          // Figures for people: a thousandth is enough (and sums of windows
+          // print as 2000, not 1999.9999999999995).
+          if constexpr (std::is_same_v<std::decay_t<decltype(v)>, double>)
+            w.value(rounded(v, 3));
+          else
+            w.value(v);
+        },
+        e.value);
   }
   w.end_object().end_object();
   return w.take();
@@ -133,7 +147,7 @@ std::optional<insight> standby_waste(const std::string& device, device_kind kind
       {"busiest_hour_w", busiest},
       {"threshold_w", s.standby_min_w},
       {"kwh_per_year", kwh_year},
-      {"cost_per_year", round_to(cost, 0.01)},
+      {"cost_per_year", rounded(cost, 2)},
       {"price_per_kwh", s.price_per_kwh},
       {"currency", s.currency},
       {"device_kind", std::string{to_string(kind)}},
@@ -158,10 +172,11 @@ bool offline_tracker::is_offline(const std::string& device) const {
   return it != devices_.end() && it->second.offline;
 }
 
-std::optional<insight> offline_tracker::seen(const std::string& device, millis ts) {
+std::optional<insight> offline_tracker::seen(const std::string& device, millis ts, millis now) {
   newest_ = std::max(newest_.value_or(ts), ts);
   auto [it, fresh] = devices_.try_emplace(device);
   auto& d = it->second;
+  d.arrived = std::max(d.arrived, now);
   if (fresh) {
     d.last = ts;
     return std::nullopt;
@@ -178,7 +193,7 @@ std::optional<insight> offline_tracker::seen(const std::string& device, millis t
     i.severity = "info";
     i.title = device + " is back online";
     i.message = device + " reports again after " + duration_text(gap) + " without a sample.";
-    i.evidence = {{"online", std::string{"true"}},
+    i.evidence = {{"online", true},
                   {"last_sample_ms", d.last},
                   {"back_ms", ts},
                   {"silent_ms", gap}};
@@ -195,10 +210,18 @@ std::optional<insight> offline_tracker::seen(const std::string& device, millis t
   return out;
 }
 
-std::vector<insight> offline_tracker::check(millis reference) {
+void offline_tracker::mark_offline(const std::string& device, millis last_sample) {
+  auto& d = devices_[device];
+  if (last_sample < d.last)
+    return; // it reported since
+  d.last = last_sample;
+  d.offline = true;
+}
+
+std::vector<insight> offline_tracker::check(millis reference, millis now, millis server_grace) {
   std::vector<insight> out;
   for (auto& [id, d] : devices_) {
-    if (d.offline)
+    if (d.offline || now - d.arrived < server_grace)
       continue;
     millis limit = timeout(d);
     millis silent = reference - d.last;
@@ -215,7 +238,7 @@ std::vector<insight> offline_tracker::check(millis reference) {
     i.message = id + " has sent no sample for " + duration_text(silent) + " (usually every " +
                 duration_text(static_cast<millis>(d.interval_ms.value_or(0))) +
                 "); its power no longer counts in the home's total.";
-    i.evidence = {{"online", std::string{"false"}},
+    i.evidence = {{"online", false},
                   {"last_sample_ms", d.last},
                   {"silent_ms", silent},
                   {"usual_interval_ms", static_cast<std::int64_t>(d.interval_ms.value_or(0))},
@@ -290,15 +313,16 @@ std::vector<insight> home_insights::on_closed(const std::vector<usage_window>& c
   return out;
 }
 
-std::vector<insight> home_insights::on_sample(const std::string& device, millis ts) {
+std::vector<insight> home_insights::on_sample(const std::string& device, millis ts, millis now) {
   std::vector<insight> out;
-  if (auto i = offline_.seen(device, ts))
+  if (auto i = offline_.seen(device, ts, now))
     out.push_back(std::move(*i));
   return out;
 }
 
-std::vector<insight> home_insights::check_offline(millis reference) {
-  return offline_.check(reference);
+std::vector<insight> home_insights::check_offline(millis reference, millis now,
+                                                  millis server_grace) {
+  return offline_.check(reference, now, server_grace);
 }
 
 } // namespace hems::streams

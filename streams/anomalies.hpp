@@ -18,10 +18,13 @@
 //    must be at least `min_excess_w`, so that a device that is always nearly
 //    the same (spread ~ 0) or tiny is not flagged for a few watts.
 //  - offline: no sample for longer than max(`offline_min_ms`, `interval_factor`
-//    x its usual interval (a moving average of its gaps)), in event time: the
-//    home's newest sample (so a backfill of old samples does not make every
-//    device offline), moved on by the server time the home has been silent.
-//    Once per outage; a sample afterwards says it is back and re-arms it.
+//    x its usual interval (a moving average of its gaps)) in event time (the
+//    home's newest sample, moved on by the server time the whole home has
+//    been silent), and nothing from it for the live path's offline time in
+//    server time too: a backfill of old samples, device after device, does
+//    not make devices offline, and a hub that lost its link for a while makes
+//    them offline even with no newer sample. Once per outage; a sample
+//    afterwards says it is back and re-arms it.
 //  - standby: a device of a kind that should be off when idle (plug,
 //    appliance, light; not fridges, freezers or medical devices, which are
 //    essential) whose standby baseline (10th percentile of its quarters) is
@@ -66,7 +69,7 @@ struct anomaly_settings {
 /// One figure of a finding's evidence.
 struct evidence_item {
   std::string name;
-  std::variant<double, std::int64_t, std::string> value;
+  std::variant<double, std::int64_t, std::string, bool> value;
   friend bool operator==(const evidence_item&, const evidence_item&) = default;
 };
 
@@ -102,11 +105,14 @@ bool should_be_off_when_idle(const std::string& device, device_kind kind);
 class offline_tracker {
 public:
   explicit offline_tracker(anomaly_settings s = {}) : settings_(std::move(s)) {}
-  /// A sample of `device` at `ts`; a back-online finding when it was offline.
-  std::optional<insight> seen(const std::string& device, millis ts);
-  /// Devices silent past their timeout at `reference` (event time): one
-  /// finding each, once per outage.
-  std::vector<insight> check(millis reference);
+  /// A sample of `device` at `ts`, arrived at server time `now`; a
+  /// back-online finding when it was offline.
+  std::optional<insight> seen(const std::string& device, millis ts, millis now);
+  /// Devices silent past their timeout at `reference` (event time) and for
+  /// `server_grace` at server time `now`: one finding each, once per outage.
+  std::vector<insight> check(millis reference, millis now, millis server_grace);
+  /// A device known offline (from a stored notification, after a restart).
+  void mark_offline(const std::string& device, millis last_sample);
   /// How long `device` may be silent (nullopt: never seen).
   std::optional<millis> timeout_of(const std::string& device) const;
   bool is_offline(const std::string& device) const;
@@ -116,6 +122,7 @@ public:
 private:
   struct device {
     millis last = 0;
+    millis arrived = 0; ///< server time of its newest sample
     std::optional<double> interval_ms; ///< moving average of the gaps between samples
     bool offline = false;
     millis offline_since = 0;
@@ -158,13 +165,13 @@ public:
   /// checked against their profiles.
   std::vector<insight> on_closed(const std::vector<usage_window>& closed, const local_zone& zone);
 
-  /// A device's sample arrived (back-online findings).
-  std::vector<insight> on_sample(const std::string& device, millis ts);
-  /// Offline findings at `reference` (event time, see offline_tracker).
-  std::vector<insight> check_offline(millis reference);
+  /// A device's sample arrived at server time `now` (back-online findings).
+  std::vector<insight> on_sample(const std::string& device, millis ts, millis now);
+  /// Offline findings (see offline_tracker::check).
+  std::vector<insight> check_offline(millis reference, millis now, millis server_grace);
 
   insight_dedup& dedup() { return dedup_; }
-  const offline_tracker& reporting() const { return offline_; }
+  offline_tracker& reporting() { return offline_; }
 
 private:
   struct learned_device {

@@ -147,37 +147,38 @@ BOOST_AUTO_TEST_CASE(standby_is_found_as_days_close_and_repeated_only_weekly) {
 BOOST_AUTO_TEST_CASE(offline_once_per_outage_and_back_online_rearms_it) {
   offline_tracker t;
   for (int i = 0; i <= 10; ++i)
-    t.seen("plug", monday + i * m); // every minute: timeout max(15 min, 5 min)
+    t.seen("plug", monday + i * m, monday + i * m); // every minute: timeout max(15 min, 5 min)
   BOOST_TEST(*t.timeout_of("plug") == 15 * m);
-  BOOST_TEST(t.check(monday + 25 * m).empty());
-  auto off = t.check(monday + 25 * m + 1);
+  BOOST_TEST(t.check(monday + 25 * m, monday + 25 * m, 5 * m).empty());
+  auto off = t.check(monday + 25 * m + 1, monday + 25 * m + 1, 5 * m);
   BOOST_REQUIRE_EQUAL(off.size(), 1u);
   BOOST_TEST(off[0].kind == "offline");
   BOOST_TEST(off[0].severity == "warning");
   BOOST_TEST(off[0].ts == monday + 25 * m);
   BOOST_TEST(evidence<std::int64_t>(off[0], "last_sample_ms") == monday + 10 * m);
   BOOST_TEST(evidence<std::int64_t>(off[0], "usual_interval_ms") == m);
-  BOOST_TEST(t.check(monday + 3 * h).empty()); // once per outage
+  BOOST_TEST(t.check(monday + 3 * h, monday + 3 * h, 5 * m).empty()); // once per outage
   BOOST_TEST(t.is_offline("plug"));
   // A late sample from before the outage says nothing.
-  BOOST_TEST(!t.seen("plug", monday + 5 * m));
-  auto back = t.seen("plug", monday + 4 * h);
+  BOOST_TEST(!t.seen("plug", monday + 5 * m, monday + 3 * h));
+  auto back = t.seen("plug", monday + 4 * h, monday + 4 * h);
   BOOST_REQUIRE(back.has_value());
   BOOST_TEST(back->severity == "info");
   BOOST_TEST(evidence<std::int64_t>(*back, "silent_ms") == 4 * h - 10 * m);
+  BOOST_TEST(evidence<bool>(*back, "online"));
   BOOST_TEST(!t.is_offline("plug"));
   // The outage did not become the usual interval; a second outage is said again.
   BOOST_TEST(*t.timeout_of("plug") == 15 * m);
-  BOOST_TEST(t.check(monday + 5 * h).size() == 1u);
+  BOOST_TEST(t.check(monday + 5 * h, monday + 5 * h, 5 * m).size() == 1u);
 }
 
 BOOST_AUTO_TEST_CASE(a_slow_device_gets_a_longer_timeout) {
   offline_tracker t;
   for (int i = 0; i <= 4; ++i)
-    t.seen("meter", monday + i * h); // hourly
+    t.seen("meter", monday + i * h, monday + i * h); // hourly
   BOOST_TEST(*t.timeout_of("meter") == 5 * h);
-  BOOST_TEST(t.check(monday + 8 * h).empty());
-  BOOST_TEST(t.check(monday + 9 * h + 1).size() == 1u);
+  BOOST_TEST(t.check(monday + 8 * h, monday + 8 * h, 5 * m).empty());
+  BOOST_TEST(t.check(monday + 9 * h + 1, monday + 9 * h + 1, 5 * m).size() == 1u);
 }
 
 BOOST_AUTO_TEST_CASE(dedup_remembers_what_storage_says_was_notified) {
@@ -193,4 +194,28 @@ BOOST_AUTO_TEST_CASE(dedup_remembers_what_storage_says_was_notified) {
   i.kind = "offline"; // per outage: its tracker decides
   BOOST_TEST(d.admit(i));
   BOOST_TEST(d.admit(i));
+}
+
+BOOST_AUTO_TEST_CASE(a_backfill_device_after_device_is_not_offline) {
+  offline_tracker t;
+  // A day of one device, then the same day of another, delivered a second apart.
+  millis now = monday + 30 * day_ms;
+  for (int i = 0; i < 96; ++i)
+    t.seen("a", monday + i * 15 * m, now);
+  t.seen("b", monday, now + 1000);
+  // Event time says b is a day behind, but it has just arrived.
+  BOOST_TEST(t.check(*t.newest(), now + 1000, 5 * m).empty());
+  for (int i = 1; i < 96; ++i)
+    t.seen("b", monday + i * 15 * m, now + 2000);
+  // Everything silent for the grace and the timeout: both are offline.
+  BOOST_TEST(t.check(*t.newest() + 76 * m, now + 76 * m, 5 * m).size() == 2u);
+}
+
+BOOST_AUTO_TEST_CASE(a_device_marked_offline_after_a_restart_is_not_said_twice) {
+  offline_tracker t;
+  t.mark_offline("plug", monday);
+  BOOST_TEST(t.check(monday + day_ms, monday + day_ms, 5 * m).empty());
+  auto back = t.seen("plug", monday + day_ms, monday + day_ms);
+  BOOST_REQUIRE(back.has_value());
+  BOOST_TEST(back->title == "plug is back online");
 }
