@@ -34,18 +34,6 @@ void store(const history_context& ctx, const std::string& home,
   }
 }
 
-bool day_closed(const std::vector<streams::usage_window>& closed) {
-  return std::any_of(closed.begin(), closed.end(), [](const streams::usage_window& w) {
-    return w.res == streams::resolution::d1 && w.series == streams::home_series;
-  });
-}
-
-bool hour_closed(const std::vector<streams::usage_window>& closed) {
-  return std::any_of(closed.begin(), closed.end(), [](const streams::usage_window& w) {
-    return w.res == streams::resolution::h1;
-  });
-}
-
 std::vector<std::string> base_series(const streams::home_windows& windows) {
   std::vector<std::string> out;
   for (const auto& [id, kind] : windows.devices())
@@ -53,17 +41,6 @@ std::vector<std::string> base_series(const streams::home_windows& windows) {
       out.push_back(id);
   out.emplace_back(streams::untracked_series);
   return out;
-}
-
-// Patterns are learned from the quarters before the hours about to be
-// checked against them (an hour must not be part of its own yardstick).
-millis learn_until(const streams::home_windows& windows,
-                   const std::vector<streams::usage_window>& closed) {
-  millis to = streams::floor_to(*windows.closed_until(), streams::quarter_ms);
-  for (const auto& w : closed)
-    if (w.res == streams::resolution::h1)
-      to = std::min(to, w.start);
-  return to;
 }
 
 // Reads the devices' quarters before `to`, relearns their profiles and
@@ -152,18 +129,34 @@ void insight_step(const history_context& ctx, const std::string& home, insight_s
                   const std::vector<streams::usage_window>& closed, millis now,
                   millis offline_after) {
   std::vector<streams::insight> found;
-  if (windows.closed_until() &&
-      (day_closed(closed) || (!st.insights.learned() && hour_closed(closed))))
-    found = relearn(ctx, home, st, windows, learn_until(windows, closed));
+  auto add = [&](std::vector<streams::insight> more) {
+    for (auto& i : more)
+      found.push_back(std::move(i));
+  };
+  // As a server running live would have: each closed hour is checked against
+  // the patterns learned before its day, and each day's close relearns them
+  // (a backfill of weeks closes many days at once). An hour is never part of
+  // its own yardstick.
+  const auto& zone = windows.calendar().zone();
+  std::vector<streams::usage_window> hours;
+  for (const auto& w : closed) {
+    if (w.res == streams::resolution::h1) {
+      if (!st.insights.learned())
+        add(relearn(ctx, home, st, windows, streams::floor_to(w.start, streams::quarter_ms)));
+      hours.push_back(w);
+    } else if (w.res == streams::resolution::d1 && w.series == streams::home_series) {
+      add(st.insights.on_closed(hours, zone));
+      hours.clear();
+      add(relearn(ctx, home, st, windows, streams::floor_to(w.end, streams::quarter_ms)));
+    }
+  }
+  add(st.insights.on_closed(hours, zone));
   if (ctx.base_load)
     ctx.base_load->append(home, base_load_quarters(closed, base_series(windows)));
-  for (auto& i : st.insights.on_closed(closed, windows.calendar().zone()))
-    found.push_back(std::move(i));
   if (auto newest = st.insights.reporting().newest()) {
     // A silent home's event time moves on with the server's clock.
     millis reference = *newest + std::max<millis>(0, now - st.last_arrival);
-    for (auto& i : st.insights.check_offline(reference, now, offline_after))
-      found.push_back(std::move(i));
+    add(st.insights.check_offline(reference, now, offline_after));
   }
   store(ctx, home, std::move(found));
 }
