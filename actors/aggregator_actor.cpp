@@ -1,5 +1,6 @@
 #include "actors/aggregator_actor.hpp"
 
+#include "actors/home_insight.hpp"
 #include "actors/window_recovery.hpp"
 
 namespace hems::actors {
@@ -8,8 +9,17 @@ namespace {
 
 using aggregator_ptr = aggregator_actor::stateful_pointer<aggregator_state>;
 
+void look_for_insights(aggregator_ptr self, const std::vector<streams::usage_window>& closed) {
+  auto& st = self->state;
+  if (!st.insights)
+    return;
+  insight_step(*st.context->history, st.home, *st.insights, *st.windows, closed,
+               st.context->settings.time->now_ms(), st.context->settings.offline_after_ms);
+}
+
 // Closes what is due, writes it with the new close point, tells the feed,
-// and chunks the raw samples of hours that closed. False: the write failed.
+// and chunks the raw samples of hours that closed; then the insight step.
+// False: the write failed.
 bool close_and_write(aggregator_ptr self) {
   auto& st = self->state;
   const auto& history = *st.context->history;
@@ -17,8 +27,10 @@ bool close_and_write(aggregator_ptr self) {
   millis now = st.context->settings.time->now_ms();
   auto closed = st.windows->close_due(now);
   auto c = st.windows->closed_until();
-  if (!c || *c == st.checkpoint.closed_until)
+  if (!c || *c == st.checkpoint.closed_until) {
+    look_for_insights(self, {});
     return true;
+  }
   auto next = st.checkpoint;
   next.closed_until = *c;
   if (!db.commit_windows(st.home, closed, next))
@@ -39,6 +51,7 @@ bool close_and_write(aggregator_ptr self) {
       return false;
     history.metrics->samples_chunked.inc(*moved);
   }
+  look_for_insights(self, closed);
   return true;
 }
 
@@ -68,10 +81,15 @@ aggregator_actor::behavior_type aggregator_behavior(aggregator_ptr self, std::st
   st.windows.emplace(std::move(recovered->windows));
   st.checkpoint = recovered->checkpoint;
   history.metrics->windows_closed.inc(recovered->closed);
+  if (history.settings.patterns)
+    st.insights.emplace(
+        start_insights(history, st.home, devices, st.context->settings.time->now_ms()));
   return {
       [=](ingest_atom, const window_batch& batch) {
         auto& st = self->state;
         millis now = st.context->settings.time->now_ms();
+        if (st.insights)
+          insight_readings(*st.context->history, st.home, *st.insights, batch, now);
         for (const auto& part : batch) {
           auto outcome = st.windows->add(part, now);
           st.context->history->metrics->late_samples.inc(outcome.late);

@@ -4,10 +4,12 @@
 // readings after they are durable, writes windows with the home's close point
 // as they close, tells the feed, and moves closed hours of raw samples into
 // chunks. If a write fails it stops; its home restarts it and it resumes from
-// storage, so nothing is lost or counted twice.
+// storage, so nothing is lost or counted twice. As windows close it looks
+// for anomalies and keeps the home's base-load quarters (actors/home_insight.hpp).
 
 #include <optional>
 
+#include "actors/home_insight.hpp"
 #include "actors/live_settings.hpp"
 #include "actors/messages.hpp"
 
@@ -20,6 +22,8 @@ struct aggregator_state {
   std::string home;
   std::optional<streams::home_windows> windows;
   storage::windows_checkpoint checkpoint;
+  /// Anomalies and the base-load forecast (none when patterns are off).
+  std::optional<insight_state> insights;
   live_context_ptr context;
 };
 

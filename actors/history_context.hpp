@@ -8,8 +8,10 @@
 #include <string>
 #include <vector>
 
+#include "actors/base_load.hpp"
 #include "core/metrics.hpp"
 #include "storage/store.hpp"
+#include "streams/anomalies.hpp"
 #include "streams/home_windows.hpp"
 
 namespace hems::actors {
@@ -32,6 +34,8 @@ struct history_settings {
   bool chunk_samples = true;
   /// Patterns, forecasts' history and notifications, updated as days close.
   bool patterns = true;
+  /// When a device's usage, silence or standby is worth a notification.
+  streams::anomaly_settings anomalies;
 };
 
 struct history_metrics {
@@ -48,13 +52,29 @@ struct history_metrics {
         aggregator_restarts(m.add_counter("hems_aggregator_restarts_total",
                                           "Home aggregators restarted after a failure (they "
                                           "resume from storage).")),
-        notifications(m.add_counter("hems_notifications_total", "Notifications stored.")) {}
+        notifications(m.add_counter("hems_notifications_total", "Notifications stored.")),
+        unusual_usage(m.add_counter("hems_insights_total",
+                                    "Anomalies and insights found and stored, by kind.",
+                                    "kind=\"unusual_usage\"")),
+        offline(m.add_counter("hems_insights_total",
+                              "Anomalies and insights found and stored, by kind.",
+                              "kind=\"offline\"")),
+        standby(m.add_counter("hems_insights_total",
+                              "Anomalies and insights found and stored, by kind.",
+                              "kind=\"standby\"")) {}
   counter& windows_closed;
   counter& late_samples;
   counter& future_samples;
   counter& samples_chunked;
   counter& aggregator_restarts;
   counter& notifications;
+  counter& unusual_usage;
+  counter& offline;
+  counter& standby;
+  /// The counter of an insight kind (offline for the others).
+  counter& insight(std::string_view kind) {
+    return kind == "unusual_usage" ? unusual_usage : kind == "standby" ? standby : offline;
+  }
 };
 
 struct history_context {
@@ -64,6 +84,9 @@ struct history_context {
   std::shared_ptr<history_metrics> metrics;
   windows_listener on_windows;
   notification_listener on_notification;
+  /// The homes' base-load forecasts, kept by their aggregators for the
+  /// optimizer (actors/base_load.hpp); null: none kept.
+  std::shared_ptr<base_load_cache> base_load = std::make_shared<base_load_cache>();
 };
 using history_context_ptr = std::shared_ptr<const history_context>;
 

@@ -337,6 +337,11 @@ public:
 
   result<std::vector<window_row>> read_windows(const window_query& q) override {
     std::vector<window_row> out;
+    // One allocation for a full range (a year of quarters is 35,040 rows).
+    if (q.to > q.from)
+      out.reserve(static_cast<std::size_t>(
+          std::min<millis>({(q.to - q.from) / streams::nominal_length(q.res) + 1,
+                            static_cast<millis>(q.limit), 200'000})));
     std::string end = window_key(q.home, q.series, q.res, q.to);
     rocksdb::Slice upper{end};
     rocksdb::ReadOptions opts;

@@ -489,3 +489,94 @@ BOOST_AUTO_TEST_CASE(patterns_answer_from_stored_windows_and_match_the_openapi_d
     }
   }
 }
+
+BOOST_AUTO_TEST_CASE(anomalies_become_notifications_readable_over_rest) {
+  temp_dir dir;
+  // Devices count as offline after a second of server time (and their own
+  // timeout in event time); windows close after a second idle.
+  hems_process hems{dir.path() / "data",
+                    {"--window-idle-close", "1", "--rate-limit", "0", "--offline-after", "1"}};
+  auto port = hems.http_port();
+  openapi_checker api{http_get(port, "/openapi.json").body};
+  // 23 days sampled every 5 minutes: a freezer at a steady 100 W (3 kW for
+  // the last day's 10:00-11:00: its door left open), a TV at 10 W standby
+  // and 150 W from 20:00 to 23:00, which stops reporting at the last day's
+  // 12:00.
+  std::int64_t d0 = today_utc() - 23 * day;
+  std::int64_t last_day = d0 + 22 * day;
+  std::vector<std::string> xs;
+  for (std::int64_t t = d0; t < d0 + 23 * day; t += 5 * minute) {
+    auto of_day = (t - d0) % day;
+    bool spike = t >= last_day + 10 * hour && t < last_day + 11 * hour;
+    xs.push_back(sample_json("a", "freezer", t, spike ? 3000 : 100, "appliance"));
+    if (t < last_day + 12 * hour)
+      xs.push_back(sample_json("a", "tv", t, of_day >= 20 * hour && of_day < 23 * hour ? 150 : 10,
+                               "plug"));
+  }
+  pusher{hems.telemetry_endpoint()}.send(xs);
+
+  simdjson::dom::parser p;
+  std::map<std::string, std::vector<std::string>> by_kind; // kind -> the notifications' JSON
+  auto read = [&] {
+    by_kind.clear();
+    auto r = http_get(port, "/notifications?home=a&limit=1000");
+    if (r.status != 200)
+      return false;
+    BOOST_TEST(api.check_response("/notifications", "get", 200, r.body) == "");
+    for (auto n : p.parse(r.body).value()["notifications"].get_array())
+      by_kind[std::string{n["kind"].get_string().value()}].push_back(
+          simdjson::minify(n));
+    return true;
+  };
+  bool found = eventually(
+      [&] { return read() && by_kind.count("unusual_usage") && by_kind.count("offline"); }, 180s);
+  if (!found) {
+    for (const auto& [kind, list] : by_kind)
+      BOOST_TEST_MESSAGE(kind << ": " << list.size() << ", first " << list.front());
+    BOOST_TEST_MESSAGE(http_get(port, "/metrics").body);
+  }
+  BOOST_REQUIRE(found);
+
+  BOOST_REQUIRE_EQUAL(by_kind["unusual_usage"].size(), 1u);
+  auto unusual = p.parse(by_kind["unusual_usage"][0]).value();
+  BOOST_TEST(unusual["subject"].get_string().value() == "freezer");
+  BOOST_TEST(unusual["ts_ms"].get_int64().value() == last_day + 10 * hour);
+  BOOST_TEST(unusual["severity"].get_string().value() == "alert");
+  BOOST_TEST(unusual["evidence"]["avg_power_w"].get_double().value() == 3000.0);
+  BOOST_TEST(unusual["evidence"]["expected_mean_w"].get_double().value() == 100.0);
+  BOOST_TEST(unusual["evidence"]["weeks_seen"].get_int64().value() == 3);
+
+  BOOST_REQUIRE_EQUAL(by_kind["offline"].size(), 1u);
+  auto offline = p.parse(by_kind["offline"][0]).value();
+  BOOST_TEST(offline["subject"].get_string().value() == "tv");
+  BOOST_TEST(!offline["evidence"]["online"].get_bool().value());
+  BOOST_TEST(offline["evidence"]["last_sample_ms"].get_int64().value() ==
+             last_day + 12 * hour - 5 * minute);
+  BOOST_TEST(offline["evidence"]["timeout_ms"].get_int64().value() == 25 * minute);
+
+  // The TV's standby: found as days close, repeated at most weekly.
+  BOOST_REQUIRE_GE(by_kind["standby"].size(), 1u);
+  std::int64_t previous = 0;
+  for (const auto& n : by_kind["standby"]) {
+    auto ts = p.parse(n).value()["ts_ms"].get_int64().value();
+    BOOST_TEST((previous == 0 || ts >= previous + 7 * day));
+    previous = ts;
+  }
+  auto standby = p.parse(by_kind["standby"][0]).value();
+  BOOST_TEST(standby["subject"].get_string().value() == "tv");
+  BOOST_TEST(standby["evidence"]["standby_w"].get_double().value() == 10.0);
+  BOOST_TEST(standby["evidence"]["kwh_per_year"].get_double().value() == 87.6);
+  BOOST_TEST(standby["evidence"]["cost_per_year"].get_double().value() == 26.28);
+  // Nothing about the freezer's standby (essential) or it being offline.
+  for (const auto& n : by_kind["standby"])
+    BOOST_TEST(n.find(R"("subject":"freezer")") == std::string::npos);
+
+  // The TV comes back: said once.
+  pusher{hems.telemetry_endpoint()}.send({sample_json("a", "tv", last_day + day, 10, "plug")});
+  BOOST_REQUIRE(eventually([&] { return read() && by_kind["offline"].size() == 2; }, 30s));
+  BOOST_TEST(by_kind["offline"][1].find(R"("online":true)") != std::string::npos);
+  BOOST_TEST(by_kind["offline"][1].find(R"("title":"tv is back online")") != std::string::npos);
+  // Counted in the metrics.
+  auto metrics = http_get(port, "/metrics").body;
+  BOOST_TEST(metrics.find(R"(hems_insights_total{kind="unusual_usage"} 1)") != std::string::npos);
+}

@@ -102,6 +102,11 @@ struct fixture : test::actor_fixture {
     return ask<aggregator_actor>(directory, aggregator_atom::value, std::string{"h1"});
   }
   aggregator_status status() { return ask<aggregator_status>(aggregator(), get_atom::value); }
+  std::vector<storage::notification_record> notifications() {
+    auto got = db->history()->read_notifications("h1", 0, t0 + 400 * 24 * h, 1000);
+    BOOST_REQUIRE(got.has_value());
+    return *got;
+  }
   std::vector<storage::window_row> windows(const std::string& series, resolution r) {
     auto rows = db->history()->read_windows({"h1", series, r, 0, t0 + 400 * 24 * h});
     BOOST_REQUIRE(rows.has_value());
@@ -208,6 +213,89 @@ BOOST_AUTO_TEST_CASE(a_home_time_zone_sets_its_days) {
   caf::anon_send(directory, zone_atom::value, std::string{"h1"}, std::string{"UTC"});
   run();
   BOOST_TEST(status().time_zone == "UTC");
+}
+
+BOOST_AUTO_TEST_CASE(a_silent_device_is_offline_once_and_back_online_after) {
+  std::vector<storage::notification_record> published_notes;
+  auto hc = std::make_shared<history_context>(*context->history);
+  hc->on_notification = [&](const std::string&, const storage::notification_record& n) {
+    published_notes.push_back(n);
+  };
+  context->history = hc;
+  deliver(minutes(t0 + 10 * h, 30)); // plug and meter 10:00 .. 10:29
+  std::vector<sample> meter_only;
+  for (int i = 30; i < 50; ++i)
+    meter_only.push_back(make("meter", t0 + 10 * h + i * m, 1200, 1000.0 + 20 * (600 + i),
+                              device_kind::meter));
+  deliver(meter_only); // the plug is silent 20 minutes in event time
+  BOOST_TEST(notifications().empty()); // but its last sample arrived just now
+  time->set(t0 + 6 * m); // the live path's five minutes of server time
+  tick();
+  auto notes = notifications();
+  BOOST_REQUIRE_EQUAL(notes.size(), 1u);
+  BOOST_TEST(notes[0].kind == "offline");
+  BOOST_TEST(notes[0].subject == "plug");
+  BOOST_TEST(notes[0].ts == t0 + 10 * h + 29 * m + 15 * m);
+  BOOST_TEST(notes[0].json.find(R"("evidence":{"online":false,"last_sample_ms":1795775340000,)") !=
+             std::string::npos);
+  BOOST_REQUIRE_EQUAL(published_notes.size(), 1u);
+  BOOST_TEST(context->history->metrics->offline.value() == 1u);
+  BOOST_TEST(context->history->metrics->notifications.value() == 1u);
+  time->set(t0 + 9 * m);
+  tick(); // once per outage
+  BOOST_TEST(notifications().size() == 1u);
+  // A restarted server remembers it is offline, then hears it again.
+  caf::anon_send_exit(directory, caf::exit_reason::user_shutdown);
+  run();
+  directory = start_directory();
+  tick();
+  BOOST_TEST(notifications().size() == 1u);
+  deliver({make("plug", t0 + 10 * h + 50 * m, 600)});
+  notes = notifications();
+  BOOST_REQUIRE_EQUAL(notes.size(), 2u);
+  BOOST_TEST(notes[1].kind == "offline");
+  BOOST_TEST(notes[1].json.find(R"("title":"plug is back online")") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(an_hour_far_above_the_learned_profile_is_unusual_and_feeds_the_forecast) {
+  // Four weeks of the plug at 100 W, as stored windows before t0.
+  std::vector<streams::usage_window> past;
+  for (millis t = t0 - 28 * 24 * h; t < t0; t += 15 * m) {
+    streams::usage_window w;
+    w.series = "plug";
+    w.res = resolution::m15;
+    w.start = t;
+    w.end = t + 15 * m;
+    w.stats.energy_wh = 25;
+    w.stats.max_power_w = 100;
+    w.stats.samples = 15;
+    w.stats.covered_ms = 15 * m;
+    past.push_back(w);
+  }
+  BOOST_REQUIRE(db->history()->commit_windows("h1", past, {t0, t0}).has_value());
+  // Tonight from midnight it draws 2 kW.
+  std::vector<sample> spike;
+  for (int i = 0; i < 70; ++i)
+    spike.push_back(make("plug", t0 + i * m, 2000));
+  deliver(spike);
+  auto notes = notifications();
+  BOOST_REQUIRE_EQUAL(notes.size(), 1u);
+  BOOST_TEST(notes[0].kind == "unusual_usage");
+  BOOST_TEST(notes[0].subject == "plug");
+  BOOST_TEST(notes[0].ts == t0);
+  BOOST_TEST(notes[0].json.find(R"("avg_power_w":2000,"expected_mean_w":100,)") !=
+             std::string::npos);
+  BOOST_TEST(context->history->metrics->unusual_usage.value() == 1u);
+  // The base-load forecast has the four weeks and tonight's quarters.
+  auto& cache = *context->history->base_load;
+  BOOST_TEST(cache.quarters("h1") == 28u * 96 + 4);
+  auto f = cache.base_load_forecast("h1", t0 + h + 7 * m);
+  BOOST_REQUIRE(f.has_value());
+  BOOST_TEST(f->start == t0 + h);
+  BOOST_REQUIRE_EQUAL(f->kw.size(), 192u);
+  BOOST_TEST(f->kw[0] > 0.5); // the recent level: 2 kW for the last hour
+  BOOST_TEST(f->kw[191] == 0.1, boost::test_tools::tolerance(1e-6));
+  BOOST_TEST(!cache.base_load_forecast("elsewhere", t0).has_value());
 }
 
 BOOST_AUTO_TEST_SUITE_END()
