@@ -31,6 +31,8 @@ public:
            std::shared_ptr<live_services> live, std::shared_ptr<command_services> commands,
            std::shared_ptr<history_services> history, rest_api_options options);
 
+  /// Adds a route group served with the others (fleet views, demand response).
+  void add(std::vector<route> group);
   /// Every route of the API, guarded.
   std::vector<route> routes();
   /// `extra` routes behind the same authorization layer and security state.
@@ -47,6 +49,7 @@ private:
   security::token_registry tokens_;
   security::rate_limiter limiter_;
   security::audit_log audit_;
+  std::vector<route> added_;
 };
 
 } // namespace hems::api

@@ -100,4 +100,20 @@ std::vector<double> shed_targets_kw(const dr_event& e, const std::vector<double>
 /// The share of a home's baseline a SIMPLE level asks it to shed.
 double level_share(int level);
 
+/// What a home's optimizer is told about an event (on every state change,
+/// and when the home opts out): it re-plans to shed inside [start, end)
+/// while keeping every safety rule.
+struct dr_notice {
+  std::string home;
+  std::string event_id;
+  dr_state state = dr_state::far;
+  millis start_ms = 0;
+  millis end_ms = 0;
+  int level = 0;        ///< SIMPLE level (shed level_share of the home's baseline)
+  double target_kw = 0; ///< a kW event's share for this home (even split; 0 for a level)
+  bool opted_out = false; ///< the home no longer takes part: plan as usual
+
+  friend bool operator==(const dr_notice&, const dr_notice&) = default;
+};
+
 } // namespace hems::streams
