@@ -59,10 +59,14 @@ void write_svg(const std::string& path, const std::string& title, const std::vec
     std::size_t i = static_cast<std::size_t>(t / hours_per_point);
     if (i >= a.size())
       break;
-    long label = span_h > 48 ? static_cast<long>(t / 24) + 1
-                             : static_cast<long>(std::fmod(first_hour + t, 24.0));
+    char label[32];
+    if (span_h > 48)
+      std::snprintf(label, sizeof label, "%ld", static_cast<long>(t / 24) + 1);
+    else
+      std::snprintf(label, sizeof label, "%02ld:00",
+                    static_cast<long>(std::fmod(first_hour + t, 24.0)));
     out << "<text x='" << x(i) << "' y='" << h - bottom + 18 << "' text-anchor='middle'>" << label
-        << (span_h > 48 ? "" : ":00") << "</text>\n";
+        << "</text>\n";
   }
   out << "<text x='" << (w / 2) << "' y='" << h - 12 << "' text-anchor='middle'>"
       << (span_h > 48 ? "day of the month" : "local time") << "</text>\n";
