@@ -1,5 +1,6 @@
 #include "actors/live_board.hpp"
 
+#include <algorithm>
 #include <vector>
 
 #include "actors/home_view.hpp"
@@ -44,6 +45,18 @@ home_view live_board::view(const std::string& home, const live_settings& setting
     }
   }
   return make_home_view(home, statuses, settings);
+}
+
+std::vector<std::string> live_board::homes() const {
+  std::vector<std::string> out;
+  {
+    std::shared_lock read{mutex_};
+    out.reserve(homes_.size());
+    for (const auto& [home, entry] : homes_)
+      out.push_back(home);
+  }
+  std::sort(out.begin(), out.end());
+  return out;
 }
 
 } // namespace hems::actors

@@ -11,6 +11,7 @@
 #include <caf/all.hpp>
 
 #include "core/sample.hpp"
+#include "streams/dr_event.hpp"
 #include "streams/home_windows.hpp"
 #include "streams/live_device.hpp"
 
@@ -28,6 +29,7 @@ using device_atom = caf::atom_constant<caf::atom("device")>;
 using tick_atom = caf::atom_constant<caf::atom("tick")>;
 using zone_atom = caf::atom_constant<caf::atom("zone")>;
 using aggregator_atom = caf::atom_constant<caf::atom("aggregator")>;
+using dr_atom = caf::atom_constant<caf::atom("dr")>;
 
 // -- message types ------------------------------------------------------------
 
@@ -140,6 +142,15 @@ using fleet_directory_actor = caf::typed_actor<
   /// Looks up a home's aggregator (invalid when unknown).
   caf::replies_to<aggregator_atom, std::string>::with<aggregator_actor>>;
 
+/// The demand-response coordinator (actors/dr_coordinator.hpp).
+using dr_coordinator_actor = caf::typed_actor<
+  /// An event was created or changed (cancelled, opted out): its stored record.
+  caf::reacts_to<dr_atom, streams::dr_event>,
+  /// Advances every event to its state at the clock's time and publishes changes.
+  caf::reacts_to<tick_atom>,
+  /// The state last published for an event ("" when unknown).
+  caf::replies_to<get_atom, std::string>::with<std::string>>;
+
 } // namespace hems::actors
 
 // Local messages only (no network serialization yet): allowed without inspect.
@@ -150,3 +161,4 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(hems::actors::home_view)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(hems::actors::window_batch)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(hems::actors::aggregator_status)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(hems::actors::known_devices)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(hems::streams::dr_event)

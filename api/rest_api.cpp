@@ -29,7 +29,13 @@ std::vector<route> rest_api::routes() {
   add(security_routes(std::make_shared<security_services>(tokens_, audit_)));
   if (events_)
     add(event_routes(events_));
+  add(added_);
   return guarded(std::move(all));
+}
+
+void rest_api::add(std::vector<route> group) {
+  for (auto& r : group)
+    added_.push_back(std::move(r));
 }
 
 std::vector<route> rest_api::guarded(std::vector<route> extra) {

@@ -32,6 +32,8 @@ public:
            std::shared_ptr<live_services> live, std::shared_ptr<command_services> commands,
            std::shared_ptr<history_services> history, rest_api_options options);
 
+  /// Adds a route group served with the others (fleet views, demand response).
+  void add(std::vector<route> group);
   /// Every route of the API, guarded.
   std::vector<route> routes();
   /// GET /events, streaming what `hub` fans out; without a hub there is no such route.
@@ -51,6 +53,7 @@ private:
   security::token_registry tokens_;
   security::rate_limiter limiter_;
   security::audit_log audit_;
+  std::vector<route> added_;
 };
 
 } // namespace hems::api

@@ -19,6 +19,7 @@
 #include <caf/all.hpp>
 #include <zmq.hpp>
 
+#include "actors/dr_coordinator.hpp"
 #include "actors/fleet_directory.hpp"
 #include "actors/live_board.hpp"
 #include "adapters/handshake_monitor.hpp"
@@ -28,6 +29,8 @@
 #include "adapters/zmq_pull_ingest.hpp"
 #include "api/command_routes.hpp"
 #include "api/event_hub.hpp"
+#include "api/dr_routes.hpp"
+#include "api/fleet_routes.hpp"
 #include "api/history_json.hpp"
 #include "api/history_routes.hpp"
 #include "api/live_routes.hpp"
@@ -57,6 +60,7 @@ struct server::parts {
   caf::actor_system_config caf_config; // the actor system keeps a reference to it
   std::unique_ptr<caf::actor_system> system;
   actors::fleet_directory_actor directory;
+  actors::dr_coordinator_actor demand_response;
   std::unique_ptr<storage::sample_writer> writer;
   std::unique_ptr<adapters::telemetry_metrics> telemetry_metrics;
   std::unique_ptr<adapters::pull_ingest> ingest;
@@ -108,6 +112,38 @@ void start_actors(parts& p, const server_config& config, std::shared_ptr<actors:
   p.system = std::make_unique<caf::actor_system>(p.caf_config);
   p.directory = p.system->spawn(actors::fleet_directory_behavior, std::move(recovered),
                                 actors::live_context_ptr{std::move(context)});
+}
+
+// Demand-response events: states on the feed (fleet/dr/<id>), residents
+// notified (stored, home/<h>/notification), homes' optimizers told.
+void start_demand_response(parts& p) {
+  actors::dr_coordinator_settings s;
+  s.time = p.time;
+  s.publish = [feed = p.feed.get(), time = p.time](const streams::dr_event& e, streams::dr_state) {
+    feed->publish_if_heard("fleet/dr/" + e.id, [&] { return api::dr_event_json(e, time->now_ms()); });
+  };
+  s.notify_residents = [db = p.db.get(), feed = p.feed.get()](
+                         const std::vector<std::string>& homes, const streams::dr_event& e,
+                         std::string_view what) {
+    if (!db->history())
+      return;
+    auto records = api::dr_notifications(homes, e, what);
+    if (!db->history()->put_notifications(records))
+      return;
+    for (const auto& n : records)
+      feed->publish_if_heard("home/" + n.home + "/notification", [&] { return n.json; });
+  };
+  // The automation's optimizer actors connect here; until then each notice is counted.
+  s.tell_home = [&told = p.metrics.add_counter("hems_dr_notices_total",
+                                                "Demand-response state changes told to homes.")](
+                  const streams::dr_notice&) { told.inc(); };
+  s.standing_opt_outs = [db = p.db.get()](const std::vector<std::string>& homes) {
+    return api::standing_opt_outs(*db, homes);
+  };
+  auto stored = api::read_dr_events(*p.db);
+  p.demand_response = p.system->spawn(actors::dr_coordinator_behavior,
+                                      stored ? std::move(*stored) : std::vector<streams::dr_event>{},
+                                      std::move(s));
 }
 
 result<std::optional<adapters::curve_server>> load_curve(parts& p, const server_config& config) {
@@ -299,6 +335,13 @@ result<void> start_rest(parts& p, const server_config& config, actors::live_cont
   }
   p.api = std::make_unique<api::rest_api>(*p.db, *p.time, p.metrics, live, commands, history,
                                           api::rest_api_options{config.per_token_limit});
+  p.api->add(api::fleet_routes(std::make_shared<api::fleet_services>(api::fleet_services{
+    *p.db, *p.time,
+    api::local_fleet_source(live->live->board, live->live->settings, p.db->history())})));
+  p.api->add(api::dr_routes(std::make_shared<api::dr_services>(
+    api::dr_services{*p.db, *p.time, [dr = p.demand_response](const streams::dr_event& e) {
+                       caf::anon_send(dr, actors::dr_atom::value, e);
+                     }})));
   auto admin = ensure_admin_token(p.api->tokens(), p.api->audit(), config.data_dir,
                                   config.reissue_admin_token);
   if (!admin)
@@ -362,6 +405,7 @@ result<std::unique_ptr<server>> server::start(const server_config& config) {
   if (config.history)
     attach_history(*p, config, *context);
   start_actors(*p, config, context, std::move(*recovered));
+  start_demand_response(*p);
   if (auto ok = start_links(*p, config, std::move(records)); !ok)
     return std::unexpected(ok.error());
   if (auto ok = start_rest(*p, config, context); !ok)
@@ -391,6 +435,7 @@ void server::stop() {
   p.monitor->stop();
   if (p.zap)
     p.zap->stop();
+  caf::anon_send_exit(p.demand_response, caf::exit_reason::user_shutdown);
   caf::anon_send_exit(p.directory, caf::exit_reason::user_shutdown);
 }
 

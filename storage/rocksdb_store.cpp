@@ -11,6 +11,8 @@
 //   commands       command_key -> command record (every command and its outcome)
 //   tokens         token id -> token record (security/token_record)
 //   audit          time + sequence -> audit entry (security/audit_log)
+//   fleet_groups   group name -> group JSON (api/fleet_routes; empty: deleted)
+//   dr_events      event id -> demand-response event JSON (api/dr_routes)
 // rocksdb::Status never leaves this file: to_error() turns it into hems::error.
 
 #include <algorithm>
@@ -66,11 +68,14 @@ enum cf_index : std::size_t {
   cf_windows,
   cf_homes,
   cf_notifications,
+  cf_fleet_groups,
+  cf_dr_events,
   cf_count
 };
 constexpr const char* cf_names[cf_count] = {
   "default", "devices",       "samples", "settings", "commands",     "tokens",
-  "audit",   "sample_chunks", "windows", "homes",    "notifications"};
+  "audit",   "sample_chunks", "windows", "homes",    "notifications",
+  "fleet_groups", "dr_events"};
 
 cf_index cf_of(collection c) {
   switch (c) {
@@ -78,6 +83,10 @@ cf_index cf_of(collection c) {
       return cf_tokens;
     case collection::audit:
       return cf_audit;
+    case collection::fleet_groups:
+      return cf_fleet_groups;
+    case collection::dr_events:
+      return cf_dr_events;
   }
   return cf_default;
 }

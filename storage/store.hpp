@@ -53,6 +53,8 @@ struct sample_page {
 enum class collection : std::uint8_t {
   tokens, ///< token id -> token record (hashes only, never secrets)
   audit,  ///< big-endian time + sequence -> audit entry
+  fleet_groups, ///< group name -> the group's JSON (an empty value: deleted)
+  dr_events,    ///< event id -> the demand-response event's JSON
 };
 
 /// Records with start <= key < end (no upper bound when end is empty), in key

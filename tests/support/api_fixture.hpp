@@ -9,6 +9,9 @@
 #include <caf/all.hpp>
 
 #include "actors/fleet_directory.hpp"
+#include "actors/live_board.hpp"
+#include "api/dr_routes.hpp"
+#include "api/fleet_routes.hpp"
 #include "api/rest_api.hpp"
 #include "tests/support/temp_dir.hpp"
 
@@ -52,6 +55,7 @@ struct api_fixture {
       status.memo.day = streams::utc_day_start(s.ts_ms);
       status.last_seen_ms = s.ts_ms;
       devices.push_back({home, status});
+      board->put(home, status);
     }
     (void)db->commit(*batch, storage::durability::os_buffered);
     directory = system->spawn(actors::fleet_directory_behavior, std::move(devices),
@@ -78,6 +82,10 @@ struct api_fixture {
         return view ? std::optional{*view} : std::nullopt;
       });
     api->serve_events(events);
+    api->add(api::fleet_routes(std::make_shared<api::fleet_services>(api::fleet_services{
+      *db, *time, api::local_fleet_source(board, context->settings, db->history())})));
+    api->add(api::dr_routes(std::make_shared<api::dr_services>(api::dr_services{
+      *db, *time, [this](const streams::dr_event& e) { dr_changes.push_back(e); }})));
     admin = issue(security::role::admin, {}).text;
   }
 
@@ -119,6 +127,9 @@ struct api_fixture {
   std::vector<api::route> routes;
   std::string admin; ///< an admin token's text
   std::vector<command> sent_commands; ///< what POST /commands handed to the hub link
+  /// The fleet views' live state (the fixture's devices).
+  std::shared_ptr<actors::live_board> board = std::make_shared<actors::live_board>();
+  std::vector<streams::dr_event> dr_changes; ///< what the DR routes handed to the coordinator
 };
 
 inline api::http_request make_request(const std::string& method, const std::string& path,

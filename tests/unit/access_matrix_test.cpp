@@ -47,7 +47,33 @@ struct matrix_fixture : api_fixture {
        return issue(role::resident, {home}, {}, "object").record.id;
      }},
     {"/homes/:home/time_zone", [](const std::string& home) { return home; }},
+    {"/homes/:home/dr_opt_out", [](const std::string& home) { return home; }},
+    {"/fleet/groups/:group", [this](const std::string& home) { return make_group(home); }},
+    {"/dr/events/:id", [this](const std::string& home) { return make_dr_event(home); }},
+    {"/dr/events/:id/cancel", [this](const std::string& home) { return make_dr_event(home); }},
+    {"/dr/events/:id/opt_out", [this](const std::string& home) { return make_dr_event(home); }},
   };
+
+  int made = 0;
+  std::string make_group(const std::string& home) {
+    api::fleet_group g;
+    g.name = "g-" + std::to_string(++made);
+    g.kind = "feeder";
+    g.members = {home};
+    BOOST_REQUIRE(api::write_group(*db, g).has_value());
+    return g.name;
+  }
+  std::string make_dr_event(const std::string& home) {
+    streams::dr_event e;
+    e.id = "dr-" + std::to_string(++made);
+    e.homes = {home};
+    e.start_ms = api_t0 + 86'400'000;
+    e.duration_ms = 3'600'000;
+    e.level = 1;
+    e.created_ms = api_t0;
+    BOOST_REQUIRE(api::write_dr_event(*db, e).has_value());
+    return e.id;
+  }
 
   // The documented example body, with its home ids pointed at `home`.
   std::string example_body(const api::route& r, const std::string& home) {
@@ -82,6 +108,18 @@ struct matrix_fixture : api_fixture {
         req.params[source.name] = id;
         req.path.replace(req.path.find(":" + source.name), source.name.size() + 1, id);
       }
+    }
+    // Path parameters that name no home (an event a resident opts out of)
+    // take a fixture object too.
+    for (std::size_t at; (at = req.path.find("/:")) != std::string::npos;) {
+      auto end = req.path.find('/', at + 1);
+      auto name = req.path.substr(at + 2, end == std::string::npos ? end : end - at - 2);
+      auto maker = object_makers.find(r.path);
+      BOOST_REQUIRE_MESSAGE(maker != object_makers.end(),
+                            "no fixture object for " << r.method << " " << r.path);
+      auto id = maker->second(home);
+      req.params[name] = id;
+      req.path.replace(at + 1, name.size() + 1, id);
     }
     if (r.method == "POST" || r.method == "PUT") {
       req.body = example_body(r, home);

@@ -1,0 +1,461 @@
+#include "api/fleet_routes.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+
+#include "actors/home_view.hpp"
+#include "actors/live_board.hpp"
+#include "api/json_body.hpp"
+#include "core/json_writer.hpp"
+#include "core/sample.hpp"
+#include "security/home_scope.hpp"
+#include "storage/history_store.hpp"
+#include "streams/window_stats.hpp"
+
+namespace hems::api {
+
+namespace {
+
+namespace dom = simdjson::dom;
+
+constexpr std::size_t max_members = 100'000;
+/// A fleet answer holds at most this many windows (as GET /usage).
+constexpr millis max_windows = 100'000;
+
+class local_source final : public fleet_source {
+public:
+  local_source(std::shared_ptr<const actors::live_board> board, actors::live_settings settings,
+               storage::history_store* history)
+    : board_(std::move(board)), settings_(std::move(settings)), history_(history) {}
+
+  std::vector<std::string> homes() override { return board_->homes(); }
+
+  std::vector<fleet_home_status> statuses(const std::vector<std::string>& homes) override {
+    std::vector<fleet_home_status> out;
+    for (const auto& home : homes) {
+      auto view = board_->view(home, settings_);
+      if (!view.found)
+        continue;
+      fleet_home_status s;
+      s.home = home;
+      s.power_w = view.total_power_w;
+      for (const auto& d : view.devices) {
+        ++s.devices;
+        s.devices_online += d.online;
+        s.last_seen_ms = std::max(s.last_seen_ms, d.status.last_seen_ms);
+      }
+      out.push_back(std::move(s));
+    }
+    return out;
+  }
+
+  streams::fleet_usage_part usage(const std::vector<std::string>& homes,
+                                  const std::optional<fleet_window_query>& q) override {
+    streams::fleet_usage_part part;
+    std::vector<streams::fleet_window> rows;
+    for (const auto& home : homes) {
+      auto view = board_->view(home, settings_);
+      if (!view.found)
+        continue; // not a home of this node (or no device yet)
+      bool online = std::any_of(view.devices.begin(), view.devices.end(),
+                                [](const auto& d) { return d.online; });
+      if (q && history_) {
+        auto got = history_->read_windows(
+          {home, std::string{streams::home_series}, q->res, q->from, q->to});
+        if (!got) {
+          part.missing.push_back(home);
+          continue;
+        }
+        rows.clear();
+        rows.reserve(got->size());
+        for (const auto& r : *got)
+          rows.push_back({r.start, r.end, r.stats.energy_wh, r.stats.max_power_w.value_or(0.0), 1});
+        streams::add_home_windows(part, rows);
+      }
+      part.live_power_w += view.total_power_w;
+      part.homes_online += online;
+      part.answered.push_back(home);
+    }
+    std::sort(part.answered.begin(), part.answered.end());
+    std::sort(part.missing.begin(), part.missing.end());
+    return part;
+  }
+
+private:
+  std::shared_ptr<const actors::live_board> board_;
+  actors::live_settings settings_;
+  storage::history_store* history_;
+};
+
+std::string group_json(const fleet_group& g) {
+  json_writer w;
+  w.begin_object().field("group", g.name).field("kind", g.kind).key("members").begin_array();
+  for (const auto& m : g.members)
+    w.value(m);
+  w.end_array().key("limit_kw");
+  if (g.limit_kw)
+    w.value(*g.limit_kw);
+  else
+    w.null();
+  w.field("updated_ms", g.updated_ms).end_object();
+  return w.take();
+}
+
+std::optional<fleet_group> parse_stored_group(std::string_view name, std::string_view json) {
+  if (json.empty())
+    return std::nullopt; // deleted
+  dom::parser parser;
+  dom::object obj;
+  if (parser.parse(json.data(), json.size()).get(obj))
+    return std::nullopt;
+  fleet_group g;
+  g.name = name;
+  std::string_view s;
+  if (!obj["kind"].get(s))
+    g.kind = s;
+  dom::array members;
+  if (!obj["members"].get(members))
+    for (auto m : members)
+      if (!m.get(s))
+        g.members.emplace_back(s);
+  double limit;
+  if (!obj["limit_kw"].get(limit))
+    g.limit_kw = limit;
+  std::int64_t updated;
+  if (!obj["updated_ms"].get(updated))
+    g.updated_ms = updated;
+  return g;
+}
+
+http_reply storage_failure(const error& e) {
+  return error_reply(503, "unavailable", "storage: " + e.detail);
+}
+
+/// The homes a fleet question is about: the caller's (every known home for
+/// an all-homes scope), narrowed to a group's members when one is named.
+std::expected<std::vector<std::string>, http_reply>
+homes_asked(fleet_services& s, const http_request& req, std::optional<fleet_group>* group_out) {
+  const auto& scope = req.caller->scope;
+  std::vector<std::string> homes;
+  if (auto name = req.query_value("group")) {
+    if (!is_valid_id(*name))
+      return std::unexpected(
+        error_reply(400, "invalid", "group: not a valid id (1 to 64 of A-Z a-z 0-9 . _ -)"));
+    auto g = read_group(s.db, *name);
+    if (!g)
+      return std::unexpected(storage_failure(g.error()));
+    if (!*g)
+      return std::unexpected(
+        error_reply(404, "not_found", "no such group: '" + std::string{*name} + "'"));
+    for (const auto& m : (*g)->members)
+      if (scope.covers(m))
+        homes.push_back(m);
+    if (group_out)
+      *group_out = std::move(*g);
+  } else if (scope.all()) {
+    homes = s.source->homes();
+  } else {
+    homes = scope.homes();
+  }
+  return homes;
+}
+
+http_reply get_fleet_homes(fleet_services& s, const http_request& req) {
+  if (auto bad = reject_unknown_params(req, {"group"}))
+    return *bad;
+  auto homes = homes_asked(s, req, nullptr);
+  if (!homes)
+    return homes.error();
+  auto groups = read_groups(s.db);
+  if (!groups)
+    return storage_failure(groups.error());
+  std::map<std::string, std::vector<std::string>, std::less<>> groups_of;
+  for (const auto& g : *groups)
+    for (const auto& m : g.members)
+      groups_of[m].push_back(g.name);
+  auto statuses = s.source->statuses(*homes);
+  json_writer w;
+  w.begin_object().field("as_of_ms", s.time.now_ms()).key("homes").begin_array();
+  for (const auto& h : statuses) {
+    w.begin_object()
+      .field("home", h.home)
+      .field("devices", static_cast<std::uint64_t>(h.devices))
+      .field("devices_online", static_cast<std::uint64_t>(h.devices_online))
+      .field("power_w", h.power_w)
+      .field("last_seen_ms", h.last_seen_ms)
+      .key("groups")
+      .begin_array();
+    if (auto it = groups_of.find(h.home); it != groups_of.end())
+      for (const auto& g : it->second)
+        w.value(g);
+    w.end_array().end_object();
+  }
+  w.end_array().end_object();
+  return json_reply(200, w.take());
+}
+
+http_reply get_fleet_usage(fleet_services& s, const http_request& req) {
+  if (auto bad = reject_unknown_params(req, {"group", "from", "to", "resolution"}))
+    return *bad;
+  std::optional<fleet_window_query> q;
+  if (auto res_text = req.query_value("resolution")) {
+    auto res = streams::parse_resolution(*res_text);
+    if (!res)
+      return error_reply(400, "invalid", "resolution: expected 1m, 15m, 1h or 1d");
+    auto from = time_param(req, "from");
+    if (!from)
+      return from.error();
+    auto to = time_param(req, "to");
+    if (!to)
+      return to.error();
+    if (*to <= *from)
+      return error_reply(400, "invalid", "to: must be after from");
+    if ((*to - *from) / streams::nominal_length(*res) > max_windows)
+      return error_reply(400, "invalid",
+                         "to: at most " + std::to_string(max_windows) +
+                           " windows per request; use a coarser resolution or a shorter range");
+    q = fleet_window_query{*res, *from, *to};
+  } else if (req.query_value("from") || req.query_value("to")) {
+    return error_reply(400, "invalid", "resolution: required with from and to");
+  }
+  std::optional<fleet_group> group;
+  auto homes = homes_asked(s, req, &group);
+  if (!homes)
+    return homes.error();
+  auto part = s.source->usage(*homes, q);
+  json_writer w;
+  w.begin_object().key("group");
+  if (group)
+    w.value(group->name);
+  else
+    w.null();
+  w.field("as_of_ms", s.time.now_ms())
+    .field("homes", static_cast<std::uint64_t>(homes->size()))
+    .field("homes_answered", static_cast<std::uint64_t>(part.answered.size()))
+    .key("missing")
+    .begin_array();
+  for (const auto& m : part.missing)
+    w.value(m);
+  w.end_array()
+    .key("live")
+    .begin_object()
+    .field("power_w", part.live_power_w)
+    .field("homes_online", static_cast<std::uint64_t>(part.homes_online))
+    .end_object();
+  if (q) {
+    w.field("resolution", streams::to_string(q->res))
+      .field("from", q->from)
+      .field("to", q->to)
+      .key("windows")
+      .begin_array();
+    for (const auto& fw : part.windows) {
+      double hours = static_cast<double>(fw.end - fw.start) / 3'600'000.0;
+      w.begin_object()
+        .field("start", fw.start)
+        .field("end", fw.end)
+        .field("energy_wh", fw.energy_wh)
+        .field("avg_power_w", hours > 0 ? fw.energy_wh / hours : 0.0)
+        .field("max_home_power_w", fw.max_home_power_w)
+        .field("homes", static_cast<std::uint64_t>(fw.homes))
+        .end_object();
+    }
+    w.end_array();
+  }
+  w.end_object();
+  return json_reply(200, w.take());
+}
+
+std::expected<fleet_group, http_reply> parse_group(std::string_view name, const std::string& body,
+                                                   millis now) {
+  auto bad = [](std::string detail) { return std::unexpected(error_reply(400, "invalid", detail)); };
+  dom::parser parser;
+  auto doc = parse_json_body(parser, body);
+  if (!doc)
+    return bad(doc.error());
+  dom::object obj;
+  if (doc->get(obj))
+    return bad("body: expected a JSON object");
+  fleet_group g;
+  g.name = name;
+  g.updated_ms = now;
+  bool has_members = false;
+  for (auto [key, value] : obj) {
+    std::string_view s;
+    if (key == "kind") {
+      if (value.get(s) || (s != "feeder" && s != "region" && s != "programme"))
+        return bad("kind: expected feeder, region or programme");
+      g.kind = s;
+    } else if (key == "members") {
+      dom::array members;
+      if (value.get(members))
+        return bad("members: expected an array of home ids");
+      has_members = true;
+      std::size_t i = 0;
+      for (auto m : members) {
+        if (m.get(s) || !is_valid_id(s))
+          return bad("members[" + std::to_string(i) + "]: expected a home id");
+        g.members.emplace_back(s);
+        ++i;
+      }
+      if (g.members.empty() || g.members.size() > max_members)
+        return bad("members: expected 1 to 100000 homes");
+    } else if (key == "limit_kw") {
+      double limit;
+      if (value.get(limit) || !std::isfinite(limit) || limit <= 0)
+        return bad("limit_kw: expected a positive number of kW");
+      g.limit_kw = limit;
+    } else {
+      return bad("unknown field '" + std::string{key} + "'");
+    }
+  }
+  if (g.kind.empty())
+    return bad("kind: required (feeder, region or programme)");
+  if (!has_members)
+    return bad("members: required");
+  std::sort(g.members.begin(), g.members.end());
+  g.members.erase(std::unique(g.members.begin(), g.members.end()), g.members.end());
+  return g;
+}
+
+std::string group_param(const http_request& req) {
+  auto it = req.params.find("group");
+  return it == req.params.end() ? std::string{} : it->second;
+}
+
+http_reply put_group(fleet_services& s, const http_request& req) {
+  if (auto bad = reject_unknown_params(req, {}))
+    return *bad;
+  auto name = group_param(req);
+  if (!is_valid_id(name))
+    return error_reply(400, "invalid", "group: not a valid id (1 to 64 of A-Z a-z 0-9 . _ -)");
+  auto g = parse_group(name, req.body, s.time.now_ms());
+  if (!g)
+    return g.error();
+  // Replacing a group needs the scope of its present members too, or an
+  // operator could take homes out of another operator's group.
+  auto old = read_group(s.db, name);
+  if (!old)
+    return storage_failure(old.error());
+  if (*old)
+    for (const auto& m : (*old)->members)
+      if (!req.caller->scope.covers(m))
+        return error_reply(404, "not_found", "no such object: '" + name + "'");
+  if (auto ok = write_group(s.db, *g); !ok)
+    return storage_failure(ok.error());
+  auto reply = json_reply(*old ? 200 : 201, group_json(*g));
+  reply.audit = audit_note{name, {}, std::to_string(g->members.size()) + " members"};
+  return reply;
+}
+
+http_reply get_group(fleet_services& s, const http_request& req) {
+  if (auto bad = reject_unknown_params(req, {}))
+    return *bad;
+  auto g = read_group(s.db, group_param(req));
+  if (!g)
+    return storage_failure(g.error());
+  if (!*g)
+    return error_reply(404, "not_found", "no such object: '" + group_param(req) + "'");
+  return json_reply(200, group_json(**g));
+}
+
+http_reply delete_group(fleet_services& s, const http_request& req) {
+  if (auto bad = reject_unknown_params(req, {}))
+    return *bad;
+  auto name = group_param(req);
+  if (auto ok = s.db.put_record(storage::collection::fleet_groups, name, ""); !ok)
+    return storage_failure(ok.error());
+  json_writer w;
+  w.begin_object().field("group", name).field("deleted", true).end_object();
+  auto reply = json_reply(200, w.take());
+  reply.audit = audit_note{name, {}, "deleted"};
+  return reply;
+}
+
+http_reply list_groups(fleet_services& s, const http_request& req) {
+  if (auto bad = reject_unknown_params(req, {}))
+    return *bad;
+  auto groups = read_groups(s.db);
+  if (!groups)
+    return storage_failure(groups.error());
+  json_writer w;
+  w.begin_object().key("groups").begin_array();
+  for (const auto& g : *groups)
+    if (std::all_of(g.members.begin(), g.members.end(),
+                    [&](const auto& m) { return req.caller->scope.covers(m); }))
+      w.raw(group_json(g));
+  w.end_array().end_object();
+  return json_reply(200, w.take());
+}
+
+} // namespace
+
+std::shared_ptr<fleet_source> local_fleet_source(std::shared_ptr<const actors::live_board> board,
+                                                 actors::live_settings settings,
+                                                 storage::history_store* history) {
+  return std::make_shared<local_source>(std::move(board), std::move(settings), history);
+}
+
+result<std::optional<fleet_group>> read_group(storage::store& db, std::string_view name) {
+  auto got = db.get_record(storage::collection::fleet_groups, name);
+  if (!got)
+    return std::unexpected(got.error());
+  if (!*got)
+    return std::optional<fleet_group>{};
+  return parse_stored_group(name, **got);
+}
+
+result<std::vector<fleet_group>> read_groups(storage::store& db) {
+  std::vector<fleet_group> out;
+  storage::record_query q;
+  q.limit = 1000;
+  for (;;) {
+    auto page = db.scan_records(storage::collection::fleet_groups, q);
+    if (!page)
+      return std::unexpected(page.error());
+    for (const auto& [key, value] : page->records)
+      if (auto g = parse_stored_group(key, value))
+        out.push_back(std::move(*g));
+    if (!page->more || page->records.empty())
+      break;
+    q.start = page->records.back().first + '\0';
+  }
+  return out;
+}
+
+result<void> write_group(storage::store& db, const fleet_group& g) {
+  return db.put_record(storage::collection::fleet_groups, g.name, group_json(g));
+}
+
+owner_lookup group_owner(storage::store& db) {
+  return [&db](std::string_view name) -> result<std::optional<std::vector<std::string>>> {
+    auto g = read_group(db, name);
+    if (!g)
+      return std::unexpected(g.error());
+    if (!*g)
+      return std::optional<std::vector<std::string>>{};
+    return std::optional<std::vector<std::string>>{(*g)->members};
+  };
+}
+
+std::vector<route> fleet_routes(std::shared_ptr<fleet_services> s) {
+  using security::permission;
+  auto members = group_owner(s->db);
+  return {
+    {"GET", "/fleet/homes", needs(permission::fleet_read),
+     [s](const http_request& req) { return get_fleet_homes(*s, req); }},
+    {"GET", "/fleet/usage", needs(permission::fleet_read),
+     [s](const http_request& req) { return get_fleet_usage(*s, req); }},
+    {"GET", "/fleet/groups", needs(permission::fleet_read),
+     [s](const http_request& req) { return list_groups(*s, req); }},
+    {"PUT", "/fleet/groups/:group", needs(permission::demand_response, {home_in_body("/members")}),
+     [s](const http_request& req) { return put_group(*s, req); }},
+    {"GET", "/fleet/groups/:group", needs(permission::fleet_read, {home_of("group", members)}),
+     [s](const http_request& req) { return get_group(*s, req); }},
+    {"DELETE", "/fleet/groups/:group",
+     needs(permission::demand_response, {home_of("group", members)}),
+     [s](const http_request& req) { return delete_group(*s, req); }},
+  };
+}
+
+} // namespace hems::api
