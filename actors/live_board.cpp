@@ -46,4 +46,13 @@ home_view live_board::view(const std::string& home, const live_settings& setting
   return make_home_view(home, statuses, settings);
 }
 
+std::vector<std::string> live_board::homes() const {
+  std::shared_lock read{mutex_};
+  std::vector<std::string> out;
+  out.reserve(homes_.size());
+  for (const auto& [id, entry] : homes_)
+    out.push_back(id);
+  return out;
+}
+
 } // namespace hems::actors

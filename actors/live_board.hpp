@@ -13,6 +13,7 @@
 #include <shared_mutex>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 #include "actors/messages.hpp"
 
@@ -28,6 +29,8 @@ public:
   void forget(const std::string& home);
   /// The home's live view now; `found` is false for a home without devices.
   home_view view(const std::string& home, const live_settings& settings) const;
+  /// The ids of every home on the board (fleet totals walk them).
+  std::vector<std::string> homes() const;
 
 private:
   struct home_entry {
