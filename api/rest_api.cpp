@@ -26,7 +26,13 @@ std::vector<route> rest_api::routes() {
   if (history_)
     add(history_routes(history_));
   add(security_routes(std::make_shared<security_services>(tokens_, audit_)));
+  add(added_);
   return guarded(std::move(all));
+}
+
+void rest_api::add_group(std::vector<route> group) {
+  for (auto& r : group)
+    added_.push_back(std::move(r));
 }
 
 std::vector<route> rest_api::guarded(std::vector<route> extra) {

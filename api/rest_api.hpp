@@ -33,6 +33,9 @@ public:
 
   /// Every route of the API, guarded.
   std::vector<route> routes();
+  /// A route group served with the others (the cluster's, which the server
+  /// builds once its cluster node runs); call before routes().
+  void add_group(std::vector<route> group);
   /// `extra` routes behind the same authorization layer and security state.
   std::vector<route> guarded(std::vector<route> extra);
 
@@ -44,6 +47,7 @@ private:
   std::shared_ptr<live_services> live_;
   std::shared_ptr<command_services> commands_;
   std::shared_ptr<history_services> history_; ///< null: a server that keeps no history
+  std::vector<route> added_;
   security::token_registry tokens_;
   security::rate_limiter limiter_;
   security::audit_log audit_;

@@ -10,6 +10,7 @@
 
 #include "adapters/mqtt_adapter.hpp"
 #include "api/rest_server.hpp"
+#include "cluster/cluster_config.hpp"
 #include "core/error.hpp"
 #include "core/metrics.hpp"
 #include "security/rate_limiter.hpp"
@@ -54,6 +55,15 @@ struct server_config {
   std::int64_t retain_windows_days = 3650;
   /// How often homes' aggregators look at the clock (idle homes close on it).
   std::int64_t history_tick_ms = 5000;
+
+  /// A cluster (docs/DEPLOY.md): every member, and which one this node is.
+  /// Unset: a single node that owns every home (fleet queries stay local).
+  std::optional<cluster::cluster_config> cluster;
+  std::string node_id = "local";
+  /// The address the middleman listens on (default: this member's host).
+  std::optional<std::string> cluster_listen;
+  /// How long a fleet query waits for each other member.
+  std::chrono::milliseconds cluster_timeout{2000};
 };
 
 class server {

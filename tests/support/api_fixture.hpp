@@ -9,7 +9,10 @@
 #include <caf/all.hpp>
 
 #include "actors/fleet_directory.hpp"
+#include "api/cluster_routes.hpp"
 #include "api/rest_api.hpp"
+#include "cluster/cluster_node.hpp"
+#include "cluster/fleet_live.hpp"
 #include "tests/support/temp_dir.hpp"
 
 namespace hems::test {
@@ -72,11 +75,21 @@ struct api_fixture {
     };
     api = std::make_unique<api::rest_api>(*db, *time, metrics, live, commands, history,
                                           api::rest_api_options{limit});
+    // The cluster's routes, on a node of one (as `hems serve` without --cluster).
+    auto node = std::make_shared<cluster::node_context>();
+    node->config = cluster::single_node_config("local");
+    node->self_id = "local";
+    node->networked = false;
+    node->handlers[cluster::live_query_kind] = cluster::live_fleet_handler(context);
+    cluster_node = system->spawn(cluster::cluster_node_behavior, cluster::node_context_ptr{node});
+    api->add_group(api::cluster_routes(
+      std::make_shared<api::cluster_services>(api::cluster_services{*system, cluster_node})));
     admin = issue(security::role::admin, {}).text;
   }
 
   ~api_fixture() {
     api.reset();
+    caf::anon_send_exit(cluster_node, caf::exit_reason::user_shutdown);
     caf::anon_send_exit(directory, caf::exit_reason::user_shutdown);
   }
 
@@ -108,6 +121,7 @@ struct api_fixture {
   caf::actor_system_config config;
   std::unique_ptr<caf::actor_system> system;
   actors::fleet_directory_actor directory;
+  cluster::cluster_node_actor cluster_node;
   std::unique_ptr<api::rest_api> api;
   std::vector<api::route> routes;
   std::string admin; ///< an admin token's text
