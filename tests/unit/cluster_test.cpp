@@ -5,11 +5,13 @@
 // how fleet answers merge.
 
 #include <map>
+#include <optional>
 
 #include "cluster/assignment.hpp"
 #include "cluster/cluster_config.hpp"
 #include "cluster/cluster_node.hpp"
 #include "cluster/fleet_query.hpp"
+#include "cluster/messages.hpp"
 
 using namespace hems;
 using namespace hems::cluster;
@@ -186,4 +188,62 @@ BOOST_AUTO_TEST_CASE(a_node_answers_for_the_homes_it_owns_and_the_query_covers) 
   fleet_query unknown;
   unknown.kind = "nope";
   BOOST_TEST(answer_locally(context, owners, unknown).error == "unknown fleet query kind 'nope'");
+}
+
+BOOST_AUTO_TEST_CASE(a_fan_out_lists_unreachable_members_as_missing_shares) {
+  caf::actor_system_config config;
+  config.set("logger.verbosity", caf::atom("quiet"));
+  config.set("logger.console", caf::atom("none"));
+  config.set("scheduler.max-threads", 1);
+  add_cluster_message_types(config);
+  caf::actor_system system{config};
+  auto context = std::make_shared<node_context>();
+  context->config = *parse_cluster_config(three_members);
+  context->self_id = "n2";
+  context->networked = false; // no peer is ever reached
+  context->handlers["count"] = [](const fleet_query&, const home_predicate& counts) {
+    fleet_part p;
+    p.totals["homes"] = 0;
+    for (const auto& h : homes(30))
+      if (counts(h))
+        p.totals["homes"] += 1;
+    return p;
+  };
+  auto node = system.spawn(cluster_node_behavior, node_context_ptr{context});
+  caf::scoped_actor self{system};
+  fleet_query q;
+  q.kind = "count";
+  q.all_homes = false;
+  q.homes = homes(30);
+  std::optional<fleet_answer> answer;
+  self->request(node, caf::infinite, fan_out_atom::value, q)
+    .receive([&](fleet_answer& a) { answer = std::move(a); },
+             [](caf::error&) { BOOST_FAIL("no answer"); });
+  BOOST_REQUIRE(answer);
+  assignment owners{context->config};
+  std::map<std::string, std::vector<std::string>> owned;
+  for (const auto& h : q.homes)
+    owned[owners.owner(h)].push_back(h);
+  BOOST_TEST(answer->totals["homes"] == static_cast<double>(owned["n2"].size()));
+  BOOST_REQUIRE_EQUAL(answer->parts.size(), 1u);
+  BOOST_TEST(answer->parts[0].node == "n2");
+  BOOST_REQUIRE_EQUAL(answer->missing.size(), 2u);
+  for (const auto& m : answer->missing) {
+    BOOST_TEST(m.reason == "down");
+    BOOST_TEST(m.share == 1.0 / 3);
+    BOOST_TEST(m.homes == owned[m.node]); // the scoped homes that share holds
+  }
+  BOOST_TEST(answer->missing[0].node == "n1");
+  BOOST_TEST(answer->missing[1].node == "n3");
+
+  std::optional<cluster_status> status;
+  self->request(node, caf::infinite, members_atom::value)
+    .receive([&](cluster_status& s) { status = std::move(s); }, [](caf::error&) {});
+  BOOST_REQUIRE(status);
+  BOOST_TEST(status->self == "n2");
+  BOOST_REQUIRE_EQUAL(status->members.size(), 3u);
+  BOOST_TEST(status->members[1].up);
+  BOOST_TEST(status->members[1].self);
+  BOOST_TEST(!status->members[0].up);
+  caf::anon_send_exit(node, caf::exit_reason::user_shutdown);
 }
