@@ -21,21 +21,21 @@ http_reply get_cluster_status(cluster_services& s, const http_request& req) {
   caf::scoped_actor self{s.system};
   std::optional<cluster::cluster_status> status;
   self->request(s.node, s.ask_timeout, cluster::members_atom::value)
-    .receive([&](cluster::cluster_status& st) { status = std::move(st); }, [&](caf::error&) {});
+      .receive([&](cluster::cluster_status& st) { status = std::move(st); }, [&](caf::error&) {});
   if (!status)
     return error_reply(503, "unavailable", "the cluster node did not answer in time");
   json_writer w;
   w.begin_object().field("self", status->self).key("members").begin_array();
   for (const auto& m : status->members) {
     w.begin_object()
-      .field("id", m.id)
-      .field("node", m.node)
-      .field("hub", m.hub)
-      .field("http", m.http)
-      .field("self", m.self)
-      .field("up", m.up)
-      .field("share", m.share)
-      .end_object();
+        .field("id", m.id)
+        .field("node", m.node)
+        .field("hub", m.hub)
+        .field("http", m.http)
+        .field("self", m.self)
+        .field("up", m.up)
+        .field("share", m.share)
+        .end_object();
   }
   w.end_array().end_object();
   return json_reply(200, w.take());
@@ -66,9 +66,9 @@ std::expected<cluster::fleet_answer, http_reply> ask_fleet(cluster_services& s,
                                                            const cluster::fleet_query& q) {
   caf::scoped_actor self{s.system};
   std::expected<cluster::fleet_answer, http_reply> out =
-    std::unexpected(error_reply(503, "unavailable", "the cluster node did not answer in time"));
+      std::unexpected(error_reply(503, "unavailable", "the cluster node did not answer in time"));
   self->request(s.node, s.ask_timeout, cluster::fan_out_atom::value, q)
-    .receive([&](cluster::fleet_answer& a) { out = std::move(a); }, [&](caf::error&) {});
+      .receive([&](cluster::fleet_answer& a) { out = std::move(a); }, [&](caf::error&) {});
   return out;
 }
 
@@ -95,11 +95,11 @@ std::string fleet_answer_json(const cluster::fleet_answer& a) {
   w.key("missing").begin_array();
   for (const auto& m : a.missing) {
     w.begin_object()
-      .field("node", m.node)
-      .field("reason", m.reason)
-      .field("share", m.share)
-      .key("homes")
-      .begin_array();
+        .field("node", m.node)
+        .field("reason", m.reason)
+        .field("share", m.share)
+        .key("homes")
+        .begin_array();
     for (const auto& h : m.homes)
       w.value(h);
     w.end_array().end_object();
@@ -111,10 +111,10 @@ std::string fleet_answer_json(const cluster::fleet_answer& a) {
 std::vector<route> cluster_routes(services_ptr services) {
   using security::permission;
   return {
-    {"GET", "/cluster/status", needs(permission::metrics_read),
-     [services](const http_request& req) { return get_cluster_status(*services, req); }},
-    {"GET", "/fleet/live", needs(permission::fleet_read),
-     [services](const http_request& req) { return get_fleet_live(*services, req); }},
+      {"GET", "/cluster/status", needs(permission::metrics_read),
+       [services](const http_request& req) { return get_cluster_status(*services, req); }},
+      {"GET", "/fleet/live", needs(permission::fleet_read),
+       [services](const http_request& req) { return get_fleet_live(*services, req); }},
   };
 }
 

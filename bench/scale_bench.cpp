@@ -13,15 +13,14 @@
 //   build/release/bench/scale_bench                      # 100,000 homes x 10 devices, 30 s
 //   build/release/bench/scale_bench --homes 1000 --seconds 5
 
-#include <malloc.h>
-#include <sys/resource.h>
-
 #include <algorithm>
 #include <atomic>
-#include <fstream>
 #include <cstdio>
+#include <fstream>
 #include <iostream>
+#include <malloc.h>
 #include <mutex>
+#include <sys/resource.h>
 #include <thread>
 #include <vector>
 
@@ -37,13 +36,17 @@ using namespace hems::bench;
 
 namespace {
 
-std::string home_id(std::size_t h) { return "h-" + std::to_string(h); }
-std::string device_id(std::size_t d) { return "dev-" + std::to_string(d); }
+std::string home_id(std::size_t h) {
+  return "h-" + std::to_string(h);
+}
+std::string device_id(std::size_t d) {
+  return "dev-" + std::to_string(d);
+}
 
 millis wall_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
-           std::chrono::system_clock::now().time_since_epoch())
-    .count();
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
 }
 
 struct fleet {
@@ -107,10 +110,12 @@ result run(const fleet& f, double seconds, std::size_t threads, std::size_t batc
     auto context = std::make_shared<actors::live_context>();
     context->metrics = std::make_shared<actors::live_metrics>(metrics);
     context->board = std::make_shared<actors::live_board>();
-    auto directory = system.spawn(actors::fleet_directory_behavior,
-                                  std::vector<actors::recovered_device>{},
-                                  actors::live_context_ptr{context});
-    auto applied = [&] { return static_cast<std::size_t>(context->metrics->samples_applied.value()); };
+    auto directory =
+        system.spawn(actors::fleet_directory_behavior, std::vector<actors::recovered_device>{},
+                     actors::live_context_ptr{context});
+    auto applied = [&] {
+      return static_cast<std::size_t>(context->metrics->samples_applied.value());
+    };
 
     // Every device's first sample spawns its home and device actors.
     auto started = std::chrono::steady_clock::now();
@@ -136,7 +141,7 @@ result run(const fleet& f, double seconds, std::size_t threads, std::size_t batc
     long rss = proc_status_kib("VmRSS");
     out.rss_mib = static_cast<double>(rss) / 1024.0;
     out.bytes_per_device =
-      static_cast<double>(rss - rss_before) * 1024.0 / static_cast<double>(f.devices());
+        static_cast<double>(rss - rss_before) * 1024.0 / static_cast<double>(f.devices());
 
     // Sustained: every device once per 10 s, paced in 10 ms steps; about
     // 1,000 samples a second are probes whose visibility a reader thread waits for.
@@ -218,13 +223,13 @@ result run(const fleet& f, double seconds, std::size_t threads, std::size_t batc
       }
       std::this_thread::sleep_until(next);
     }
-    while (applied() < applied_before + sustained &&
-           seconds_since(start) < seconds + 30)
+    while (applied() < applied_before + sustained && seconds_since(start) < seconds + 30)
       std::this_thread::sleep_for(std::chrono::milliseconds(5));
     out.achieved_per_second =
-      static_cast<double>(applied() - applied_before) / seconds_since(start);
-    out.cpu_us_per_sample = (cpu_seconds() - cpu_before) * 1e6 /
-                            static_cast<double>(std::max<std::size_t>(1, applied() - applied_before));
+        static_cast<double>(applied() - applied_before) / seconds_since(start);
+    out.cpu_us_per_sample =
+        (cpu_seconds() - cpu_before) * 1e6 /
+        static_cast<double>(std::max<std::size_t>(1, applied() - applied_before));
     done = true;
     reader.join();
     out.probes = latencies_ms.size();

@@ -35,12 +35,12 @@ assignment::assignment(std::vector<std::string> member_ids) : ids_(std::move(mem
 }
 
 assignment::assignment(const cluster_config& config)
-  : assignment([&] {
-      std::vector<std::string> ids;
-      for (const auto& m : config.members)
-        ids.push_back(m.id);
-      return ids;
-    }()) {}
+    : assignment([&] {
+        std::vector<std::string> ids;
+        for (const auto& m : config.members)
+          ids.push_back(m.id);
+        return ids;
+      }()) {}
 
 std::size_t assignment::owner_index(std::string_view home) const {
   std::size_t best = 0;

@@ -43,7 +43,8 @@ result<member> parse_member(dom::element e, const std::string& where) {
   m.hub = s;
   if (!o["http"].get(s)) {
     if (!s.starts_with("http://") && !s.starts_with("https://"))
-      return fail(errc::invalid_input, where + ".http: expected a URL starting http:// or https://");
+      return fail(errc::invalid_input,
+                  where + ".http: expected a URL starting http:// or https://");
     m.http = s;
   } else if (o["http"].error() != simdjson::NO_SUCH_FIELD) {
     return fail(errc::invalid_input, where + ".http: expected a string");

@@ -21,11 +21,11 @@
 namespace hems::cluster {
 
 struct member {
-  std::string id;       ///< 1 to 64 of A-Z a-z 0-9 . _ -
-  std::string host;     ///< the middleman's host name or address
+  std::string id;         ///< 1 to 64 of A-Z a-z 0-9 . _ -
+  std::string host;       ///< the middleman's host name or address
   std::uint16_t port = 0; ///< the middleman's TCP port
-  std::string hub;      ///< the hub-link endpoint hubs connect to (tcp://HOST:PORT)
-  std::string http;     ///< the REST base URL
+  std::string hub;        ///< the hub-link endpoint hubs connect to (tcp://HOST:PORT)
+  std::string http;       ///< the REST base URL
 };
 
 struct cluster_config {

@@ -63,21 +63,21 @@ caf::result<fleet_answer> fan_out(node_pointer self, const fleet_query& q) {
     }
     ++g->pending;
     self->request(st.peers[i], timeout, fleet_atom::value, q)
-      .then(
-        [self, g, i](fleet_part& part) {
-          part.node = self->state.context->config.members[i].id; // the member answering
-          add_part(self->state, *g, i, std::move(part));
-          --g->pending;
-          finish_if_done(*g);
-        },
-        [self, g, i, timeout](caf::error& e) {
-          auto reason = e == caf::sec::request_timeout
-                          ? "no answer within " + std::to_string(timeout.count()) + " ms"
-                          : "lost: " + self->system().render(e);
-          g->missing.push_back(missing_of(self->state, i, std::move(reason), g->query));
-          --g->pending;
-          finish_if_done(*g);
-        });
+        .then(
+            [self, g, i](fleet_part& part) {
+              part.node = self->state.context->config.members[i].id; // the member answering
+              add_part(self->state, *g, i, std::move(part));
+              --g->pending;
+              finish_if_done(*g);
+            },
+            [self, g, i, timeout](caf::error& e) {
+              auto reason = e == caf::sec::request_timeout
+                                ? "no answer within " + std::to_string(timeout.count()) + " ms"
+                                : "lost: " + self->system().render(e);
+              g->missing.push_back(missing_of(self->state, i, std::move(reason), g->query));
+              --g->pending;
+              finish_if_done(*g);
+            });
   }
   finish_if_done(*g);
   return g->promise;
@@ -113,17 +113,17 @@ void connect_to_peers(node_pointer self) {
     const auto& m = st.context->config.members[i];
     self->request(mm, st.context->timeout + st.context->reconnect_every, caf::connect_atom::value,
                   m.host, m.port)
-      .then(
-        [self, i](const caf::node_id&, caf::strong_actor_ptr& peer,
-                  const std::set<std::string>&) {
-          auto& st = self->state;
-          st.connecting[i] = false;
-          if (!peer)
-            return; // the port answers, but nothing is published there
-          st.peers[i] = caf::actor_cast<cluster_node_actor>(std::move(peer));
-          self->monitor(st.peers[i]);
-        },
-        [self, i](caf::error&) { self->state.connecting[i] = false; });
+        .then(
+            [self, i](const caf::node_id&, caf::strong_actor_ptr& peer,
+                      const std::set<std::string>&) {
+              auto& st = self->state;
+              st.connecting[i] = false;
+              if (!peer)
+                return; // the port answers, but nothing is published there
+              st.peers[i] = caf::actor_cast<cluster_node_actor>(std::move(peer));
+              self->monitor(st.peers[i]);
+            },
+            [self, i](caf::error&) { self->state.connecting[i] = false; });
   }
 }
 
@@ -158,8 +158,8 @@ fleet_part answer_locally(const node_context& context, const assignment& owners,
   if (!q.all_homes)
     scope.insert(q.homes.begin(), q.homes.end());
   const auto& ids = owners.members();
-  auto me = static_cast<std::size_t>(
-    std::find(ids.begin(), ids.end(), context.self_id) - ids.begin());
+  auto me =
+      static_cast<std::size_t>(std::find(ids.begin(), ids.end(), context.self_id) - ids.begin());
   home_predicate counts = [&](std::string_view home) {
     return owners.owner_index(home) == me && (q.all_homes || scope.contains(home));
   };
@@ -168,8 +168,8 @@ fleet_part answer_locally(const node_context& context, const assignment& owners,
   return part;
 }
 
-cluster_node_actor::behavior_type
-cluster_node_behavior(node_pointer self, node_context_ptr context) {
+cluster_node_actor::behavior_type cluster_node_behavior(node_pointer self,
+                                                        node_context_ptr context) {
   auto& st = self->state;
   st.context = context;
   st.owners = std::make_unique<assignment>(context->config);
@@ -184,29 +184,29 @@ cluster_node_behavior(node_pointer self, node_context_ptr context) {
   if (context->networked)
     self->send(self, reconnect_atom::value);
   return {
-    [self](fleet_atom, const fleet_query& q) -> fleet_part {
-      return answer_locally(*self->state.context, *self->state.owners, q);
-    },
-    [self](fan_out_atom, const fleet_query& q) -> caf::result<fleet_answer> {
-      return fan_out(self, q);
-    },
-    [self](members_atom) -> cluster_status { return status_of(self->state); },
-    [self](reconnect_atom) {
-      connect_to_peers(self);
-      self->delayed_send(self, self->state.context->reconnect_every, reconnect_atom::value);
-    },
+      [self](fleet_atom, const fleet_query& q) -> fleet_part {
+        return answer_locally(*self->state.context, *self->state.owners, q);
+      },
+      [self](fan_out_atom, const fleet_query& q) -> caf::result<fleet_answer> {
+        return fan_out(self, q);
+      },
+      [self](members_atom) -> cluster_status { return status_of(self->state); },
+      [self](reconnect_atom) {
+        connect_to_peers(self);
+        self->delayed_send(self, self->state.context->reconnect_every, reconnect_atom::value);
+      },
   };
 }
 
 void add_cluster_message_types(caf::actor_system_config& config) {
   config.add_message_type<fleet_query>("hems::cluster::fleet_query")
-    .add_message_type<fleet_row>("hems::cluster::fleet_row")
-    .add_message_type<fleet_part>("hems::cluster::fleet_part")
-    .add_message_type<missing_share>("hems::cluster::missing_share")
-    .add_message_type<fleet_answer>("hems::cluster::fleet_answer")
-    .add_message_type<member_state>("hems::cluster::member_state")
-    .add_message_type<cluster_status>("hems::cluster::cluster_status")
-    .add_message_type<cluster_node_actor>("hems::cluster::cluster_node_actor");
+      .add_message_type<fleet_row>("hems::cluster::fleet_row")
+      .add_message_type<fleet_part>("hems::cluster::fleet_part")
+      .add_message_type<missing_share>("hems::cluster::missing_share")
+      .add_message_type<fleet_answer>("hems::cluster::fleet_answer")
+      .add_message_type<member_state>("hems::cluster::member_state")
+      .add_message_type<cluster_status>("hems::cluster::cluster_status")
+      .add_message_type<cluster_node_actor>("hems::cluster::cluster_node_actor");
 }
 
 } // namespace hems::cluster

@@ -26,9 +26,9 @@ using fleet_handler = std::function<fleet_part(const fleet_query&, const home_pr
 struct node_context {
   cluster_config config;
   std::string self_id;
-  std::chrono::milliseconds timeout{2000};       ///< how long a fan-out waits for a member
+  std::chrono::milliseconds timeout{2000};         ///< how long a fan-out waits for a member
   std::chrono::milliseconds reconnect_every{1000}; ///< how often down members are tried
-  std::map<std::string, fleet_handler> handlers; ///< by query kind
+  std::map<std::string, fleet_handler> handlers;   ///< by query kind
   /// Whether this node publishes itself and connects to peers (false: a
   /// single node, or a test without a network).
   bool networked = true;
@@ -52,6 +52,7 @@ cluster_node_behavior(cluster_node_actor::stateful_pointer<cluster_node_state> s
                       node_context_ptr context);
 
 /// This node's own answer to `q`: the kind's handler over the homes it owns.
-fleet_part answer_locally(const node_context& context, const assignment& owners, const fleet_query& q);
+fleet_part answer_locally(const node_context& context, const assignment& owners,
+                          const fleet_query& q);
 
 } // namespace hems::cluster

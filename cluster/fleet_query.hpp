@@ -49,7 +49,7 @@ struct missing_share {
 struct fleet_answer {
   std::string kind;
   std::map<std::string, double> totals;
-  std::vector<fleet_row> rows; ///< sorted by key
+  std::vector<fleet_row> rows;   ///< sorted by key
   std::vector<fleet_part> parts; ///< each node's totals, for per-node views (rows left out)
   std::vector<missing_share> missing;
   bool complete() const { return missing.empty(); }
@@ -63,24 +63,19 @@ fleet_answer merge_parts(std::string kind, std::vector<fleet_part> parts,
 
 // -- serialization (CAF 0.17 inspectors) ----------------------------------------
 
-template <class Inspector>
-typename Inspector::result_type inspect(Inspector& f, fleet_query& x) {
+template <class Inspector> typename Inspector::result_type inspect(Inspector& f, fleet_query& x) {
   return f(x.kind, x.params, x.all_homes, x.homes);
 }
-template <class Inspector>
-typename Inspector::result_type inspect(Inspector& f, fleet_row& x) {
+template <class Inspector> typename Inspector::result_type inspect(Inspector& f, fleet_row& x) {
   return f(x.key, x.values);
 }
-template <class Inspector>
-typename Inspector::result_type inspect(Inspector& f, fleet_part& x) {
+template <class Inspector> typename Inspector::result_type inspect(Inspector& f, fleet_part& x) {
   return f(x.node, x.totals, x.rows, x.error);
 }
-template <class Inspector>
-typename Inspector::result_type inspect(Inspector& f, missing_share& x) {
+template <class Inspector> typename Inspector::result_type inspect(Inspector& f, missing_share& x) {
   return f(x.node, x.reason, x.share, x.homes);
 }
-template <class Inspector>
-typename Inspector::result_type inspect(Inspector& f, fleet_answer& x) {
+template <class Inspector> typename Inspector::result_type inspect(Inspector& f, fleet_answer& x) {
   return f(x.kind, x.totals, x.rows, x.parts, x.missing);
 }
 

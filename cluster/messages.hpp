@@ -38,8 +38,7 @@ struct cluster_status {
   std::vector<member_state> members;
 };
 
-template <class Inspector>
-typename Inspector::result_type inspect(Inspector& f, member_state& x) {
+template <class Inspector> typename Inspector::result_type inspect(Inspector& f, member_state& x) {
   return f(x.id, x.node, x.hub, x.http, x.self, x.up, x.share);
 }
 template <class Inspector>
@@ -52,15 +51,15 @@ typename Inspector::result_type inspect(Inspector& f, cluster_status& x) {
 /// One node of the cluster: answers for the homes it owns, and fans a fleet
 /// query out over every member.
 using cluster_node_actor = caf::typed_actor<
-  /// Answers a fleet query for the homes this node owns (asked by any member).
-  caf::replies_to<fleet_atom, fleet_query>::with<fleet_part>,
-  /// Asks every member (this one too) and merges their parts; a member that
-  /// is down or does not answer in time is listed as missing.
-  caf::replies_to<fan_out_atom, fleet_query>::with<fleet_answer>,
-  /// Asks which members are reachable now.
-  caf::replies_to<members_atom>::with<cluster_status>,
-  /// Time to connect to members that are down.
-  caf::reacts_to<reconnect_atom>>;
+    /// Answers a fleet query for the homes this node owns (asked by any member).
+    caf::replies_to<fleet_atom, fleet_query>::with<fleet_part>,
+    /// Asks every member (this one too) and merges their parts; a member that
+    /// is down or does not answer in time is listed as missing.
+    caf::replies_to<fan_out_atom, fleet_query>::with<fleet_answer>,
+    /// Asks which members are reachable now.
+    caf::replies_to<members_atom>::with<cluster_status>,
+    /// Time to connect to members that are down.
+    caf::reacts_to<reconnect_atom>>;
 
 /// Registers every type above with a CAF config (before the actor system starts).
 void add_cluster_message_types(caf::actor_system_config& config);

@@ -7,12 +7,11 @@
 // every home, and with one node killed the others keep serving and name the
 // missing share.
 
-#include <sys/wait.h>
-
 #include <chrono>
 #include <cstdio>
 #include <fstream>
 #include <map>
+#include <sys/wait.h>
 
 #include <simdjson.h>
 #include <zmq.hpp>
@@ -42,11 +41,11 @@ std::string cluster_file_json(const std::vector<node_ports>& nodes) {
   w.begin_object().key("members").begin_array();
   for (const auto& n : nodes)
     w.begin_object()
-      .field("id", n.id)
-      .field("node", "127.0.0.1:" + std::to_string(n.middleman))
-      .field("hub", n.hub_endpoint())
-      .field("http", "http://127.0.0.1:" + std::to_string(n.http))
-      .end_object();
+        .field("id", n.id)
+        .field("node", "127.0.0.1:" + std::to_string(n.middleman))
+        .field("hub", n.hub_endpoint())
+        .field("http", "http://127.0.0.1:" + std::to_string(n.http))
+        .end_object();
   w.end_array().end_object();
   return w.take();
 }
@@ -56,8 +55,8 @@ std::string one_sample(const std::string& home, double power_w) {
   s.home = home;
   s.device = "meter";
   s.ts_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-              std::chrono::system_clock::now().time_since_epoch())
-              .count();
+                std::chrono::system_clock::now().time_since_epoch())
+                .count();
   s.power_w = power_w;
   s.seq = 1;
   s.kind = device_kind::meter;
@@ -68,7 +67,9 @@ std::string one_sample(const std::string& home, double power_w) {
   return w.take();
 }
 
-adapters::hub_command_ack obey(const command& c) { return {c.id, command_status::done, ""}; }
+adapters::hub_command_ack obey(const command& c) {
+  return {c.id, command_status::done, ""};
+}
 
 struct fleet_live {
   int status = 0;
@@ -112,10 +113,10 @@ BOOST_AUTO_TEST_CASE(a_three_node_cluster_redirects_hubs_sums_the_fleet_and_surv
   std::vector<std::unique_ptr<hems_process>> servers;
   for (const auto& n : nodes)
     servers.push_back(std::make_unique<hems_process>(
-      dir.path() / n.id,
-      std::vector<std::string>{"--cluster", cluster_file.string(), "--node-id", n.id, "--hub",
-                               n.hub_endpoint(), "--http", "127.0.0.1:" + std::to_string(n.http),
-                               "--rate-limit", "0", "--cluster-timeout", "1000"}));
+        dir.path() / n.id,
+        std::vector<std::string>{"--cluster", cluster_file.string(), "--node-id", n.id, "--hub",
+                                 n.hub_endpoint(), "--http", "127.0.0.1:" + std::to_string(n.http),
+                                 "--rate-limit", "0", "--cluster-timeout", "1000"}));
   // Every node reaches every other one.
   for (const auto& s : servers)
     BOOST_REQUIRE(eventually([&] {
@@ -240,8 +241,9 @@ BOOST_AUTO_TEST_CASE(a_three_node_cluster_redirects_hubs_sums_the_fleet_and_surv
 BOOST_AUTO_TEST_CASE(a_bad_cluster_configuration_is_refused_naming_the_option) {
   temp_dir dir;
   auto file = dir.path() / "cluster.json";
-  std::ofstream{file} << R"({"members": [{"id": "n1", "node": "10.1.2.3:4301", "hub": "tcp://127.0.0.1:2"},)"
-                         R"( {"id": "n2", "node": "127.0.0.1:4302", "hub": "tcp://127.0.0.1:3"}]})";
+  std::ofstream{file}
+      << R"({"members": [{"id": "n1", "node": "10.1.2.3:4301", "hub": "tcp://127.0.0.1:2"},)"
+         R"( {"id": "n2", "node": "127.0.0.1:4302", "hub": "tcp://127.0.0.1:3"}]})";
   auto refusal = [&](const std::string& args) {
     std::string command = hems_process::binary() + " serve --data " + (dir.path() / "d").string() +
                           " " + args + " 2>&1";
@@ -263,5 +265,5 @@ BOOST_AUTO_TEST_CASE(a_bad_cluster_configuration_is_refused_naming_the_option) {
   BOOST_TEST(refusal("--cluster " + f + " --node-id n1").find("--cluster-private-network") !=
              std::string::npos);
   BOOST_TEST(refusal("--cluster " + dir.path().string() + "/none.json --node-id n1")
-               .find("cannot read the cluster file") != std::string::npos);
+                 .find("cannot read the cluster file") != std::string::npos);
 }

@@ -52,15 +52,16 @@ BOOST_AUTO_TEST_CASE(a_bad_cluster_file_is_refused_naming_the_field) {
   BOOST_TEST(detail("[]") == "cluster file: expected a JSON object");
   BOOST_TEST(detail(R"({"members": []})") == "members: expected 1 to 1024 members");
   BOOST_TEST(detail(R"({"members": [{"id": "a b", "node": "h:1", "hub": "tcp://h:2"}]})")
-               .starts_with("members[0].id:"));
+                 .starts_with("members[0].id:"));
   BOOST_TEST(detail(R"({"members": [{"id": "a", "node": "h", "hub": "tcp://h:2"}]})") ==
              "members[0].node: expected HOST:PORT");
   BOOST_TEST(detail(R"({"members": [{"id": "a", "node": "h:99999", "hub": "tcp://h:2"}]})") ==
              "members[0].node: the port must be a number from 1 to 65535");
   BOOST_TEST(detail(R"({"members": [{"id": "a", "node": "h:1", "hub": "h:2"}]})") ==
              "members[0].hub: required endpoint tcp://HOST:PORT");
-  BOOST_TEST(detail(R"({"members": [{"id": "a", "node": "h:1", "hub": "tcp://h:2", "http": 3}]})") ==
-             "members[0].http: expected a string");
+  BOOST_TEST(
+      detail(R"({"members": [{"id": "a", "node": "h:1", "hub": "tcp://h:2", "http": 3}]})") ==
+      "members[0].http: expected a string");
   BOOST_TEST(detail(R"({"members": [{"id": "a", "node": "h:1", "hub": "tcp://h:2"},
                                     {"id": "a", "node": "h:2", "hub": "tcp://h:3"}]})") ==
              "members[1].id: 'a' is listed twice");
@@ -217,8 +218,8 @@ BOOST_AUTO_TEST_CASE(a_fan_out_lists_unreachable_members_as_missing_shares) {
   q.homes = homes(30);
   std::optional<fleet_answer> answer;
   self->request(node, caf::infinite, fan_out_atom::value, q)
-    .receive([&](fleet_answer& a) { answer = std::move(a); },
-             [](caf::error&) { BOOST_FAIL("no answer"); });
+      .receive([&](fleet_answer& a) { answer = std::move(a); },
+               [](caf::error&) { BOOST_FAIL("no answer"); });
   BOOST_REQUIRE(answer);
   assignment owners{context->config};
   std::map<std::string, std::vector<std::string>> owned;
@@ -238,7 +239,7 @@ BOOST_AUTO_TEST_CASE(a_fan_out_lists_unreachable_members_as_missing_shares) {
 
   std::optional<cluster_status> status;
   self->request(node, caf::infinite, members_atom::value)
-    .receive([&](cluster_status& s) { status = std::move(s); }, [](caf::error&) {});
+      .receive([&](cluster_status& s) { status = std::move(s); }, [](caf::error&) {});
   BOOST_REQUIRE(status);
   BOOST_TEST(status->self == "n2");
   BOOST_REQUIRE_EQUAL(status->members.size(), 3u);
