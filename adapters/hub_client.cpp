@@ -5,6 +5,7 @@ namespace hems::adapters {
 
 namespace {
 constexpr std::size_t remembered_commands = 1024;
+constexpr int max_redirects_in_a_row = 8;
 }
 
 hub_client::hub_client(zmq::context_t& ctx, hub_client_options options, const clock& time,
@@ -19,7 +20,8 @@ hub_client::hub_client(zmq::context_t& ctx, hub_client_options options, const cl
   socket_.set(zmq::sockopt::reconnect_ivl_max, 5000);
   if (options_.curve)
     apply_curve(socket_, *options_.curve);
-  socket_.connect(options_.endpoint);
+  endpoint_ = options_.endpoint;
+  socket_.connect(endpoint_);
   say_hello();
 }
 
@@ -100,7 +102,14 @@ void hub_client::poll(std::chrono::milliseconds wait, const command_handler& han
 
 void hub_client::handle(const server_message& m, const command_handler& handler) {
   millis now = time_.now_ms();
-  if (std::holds_alternative<server_welcome>(m)) {
+  if (auto* welcome = std::get_if<server_welcome>(&m)) {
+    if (options_.follow_redirects && welcome->homes.empty() && welcome->redirect.size() == 1 &&
+        redirects_in_a_row_ < max_redirects_in_a_row) {
+      follow(welcome->redirect.front());
+      return;
+    }
+    redirects_in_a_row_ = 0;
+    redirected_ = welcome->redirect;
     welcomed_ = true;
     return;
   }
@@ -160,6 +169,31 @@ void hub_client::handle(const server_message& m, const command_handler& handler)
     }
   }
   socket_.send(zmq::buffer(encode_command_ack(ack)), zmq::send_flags::dontwait);
+}
+
+// Every home belongs to another node: connect there, say hello again, and
+// send every unacknowledged batch to it (the old node refused them with retry).
+void hub_client::follow(const hub_redirect& to) {
+  ++redirects_in_a_row_;
+  ++stats_.redirects;
+  try {
+    socket_.disconnect(endpoint_);
+  } catch (const zmq::error_t&) {
+    // not connected any more: nothing to undo
+  }
+  endpoint_ = to.hub;
+  socket_.connect(endpoint_);
+  welcomed_ = false;
+  say_hello();
+  millis now = time_.now_ms();
+  for (auto& [number, b] : batches_) {
+    if (b.in_flight) {
+      b.in_flight = false;
+      --in_flight_;
+    }
+    b.resend_at = now;
+    b.backoff_ms = 0;
+  }
 }
 
 std::vector<hub_client::acknowledged_batch> hub_client::take_acknowledged() {

@@ -3,7 +3,8 @@
 // connect (DEALER, routing id = hub id, so the server knows it again after a
 // reconnect), say hello, send numbered telemetry batches and keep each until
 // the server acknowledges it, resend unacknowledged ones with jittered
-// exponential backoff, and answer commands. Single-threaded: the owner calls
+// exponential backoff, and answer commands. In a cluster, a welcome that
+// sends all its homes to another node makes it reconnect there. Single-threaded: the owner calls
 // poll(); nothing happens in between.
 
 #include <chrono>
@@ -32,6 +33,8 @@ struct hub_client_options {
   millis ack_timeout_ms = 5'000;   ///< resend a batch not acknowledged by then
   millis max_backoff_ms = 10'000;
   std::size_t window = 64;         ///< batches in flight at once
+  /// Follow a welcome that sends every home to one other node (a cluster).
+  bool follow_redirects = true;
 };
 
 struct hub_client_stats {
@@ -41,6 +44,7 @@ struct hub_client_stats {
   std::uint64_t samples_rejected = 0;
   std::uint64_t resends = 0;
   std::uint64_t commands = 0;
+  std::uint64_t redirects = 0; ///< times it followed a redirect to another node
 };
 
 class hub_client {
@@ -68,6 +72,10 @@ public:
   /// Batches sent and waiting for their ack.
   std::size_t in_flight() const { return in_flight_; }
   bool welcomed() const { return welcomed_; }
+  /// The server endpoint it talks to now (another node's after a redirect).
+  const std::string& endpoint() const { return endpoint_; }
+  /// Homes the last welcome sent to other nodes (when they are not all on one).
+  const std::vector<hub_redirect>& redirected() const { return redirected_; }
   const hub_client_stats& stats() const { return stats_; }
   zmq::socket_t& socket() { return socket_; }
   struct acknowledged_batch {
@@ -87,6 +95,7 @@ private:
     std::chrono::steady_clock::time_point sent_at;
   };
   void say_hello();
+  void follow(const hub_redirect& to);
   void handle(const server_message& m, const command_handler& handler);
   void schedule_resend(batch& b, millis now);
   millis jitter(millis around);
@@ -99,6 +108,9 @@ private:
   std::map<std::uint64_t, batch> batches_;
   std::size_t in_flight_ = 0;
   bool welcomed_ = false;
+  std::string endpoint_;
+  std::vector<hub_redirect> redirected_;
+  int redirects_in_a_row_ = 0; ///< a misconfigured cluster cannot bounce a hub forever
   millis hello_at_ = 0;
   hub_client_stats stats_;
   std::vector<acknowledged_batch> acknowledged_;

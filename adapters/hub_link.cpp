@@ -1,6 +1,8 @@
 #include "adapters/hub_link.hpp"
 #include "adapters/interruptible_poll.hpp"
 
+#include <algorithm>
+
 namespace hems::adapters {
 
 hub_link::counters::counters(metrics_registry& m)
@@ -18,6 +20,8 @@ hub_link::counters::counters(metrics_registry& m)
     unreachable(m.add_counter("hems_hub_unreachable_total",
                               "Messages to a hub that was no longer connected.")),
     commands_sent(m.add_counter("hems_commands_sent_total", "Commands sent to hubs (resends too).")),
+    redirects(m.add_counter("hems_hub_redirects_total",
+                            "Hellos answered with a redirect: homes another cluster node owns.")),
     ack_seconds(m.add_histogram("hems_hub_ack_seconds",
                                 "From a batch's arrival to its ack (durable, fsync included).",
                                 {0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.5, 1})) {
@@ -147,8 +151,7 @@ void hub_link::handle(const std::string& identity, std::string_view payload) {
   }
   if (auto* hello = std::get_if<hub_hello>(&*msg)) {
     counters_.hellos.inc();
-    registry_.hello(identity, hello->hub, hello->homes);
-    send_to(identity, encode_welcome(*hello));
+    handle_hello(identity, *hello);
     return;
   }
   if (auto* t = std::get_if<hub_telemetry>(&*msg)) {
@@ -162,9 +165,52 @@ void hub_link::handle(const std::string& identity, std::string_view payload) {
     record(*final);
 }
 
+// The homes this node owns are accepted; the others are redirected, grouped
+// by the node that owns them.
+void hub_link::handle_hello(const std::string& identity, const hub_hello& hello) {
+  redirected_.erase(identity);
+  if (!options_.owner_elsewhere) {
+    registry_.hello(identity, hello.hub, hello.homes);
+    send_to(identity, encode_welcome(hello));
+    return;
+  }
+  hub_hello accepted{hello.hub, {}};
+  std::vector<hub_redirect> redirects;
+  for (const auto& home : hello.homes) {
+    auto owner = options_.owner_elsewhere(home);
+    if (!owner) {
+      accepted.homes.push_back(home);
+      continue;
+    }
+    auto to = std::find_if(redirects.begin(), redirects.end(),
+                           [&](const auto& r) { return r.node == owner->node; });
+    if (to == redirects.end()) {
+      redirects.push_back({owner->node, owner->hub, {}});
+      to = std::prev(redirects.end());
+    }
+    to->homes.push_back(home);
+    redirected_[identity][home] = "node " + owner->node + " (hub link " + owner->hub + ")";
+  }
+  if (!redirects.empty())
+    counters_.redirects.inc();
+  registry_.hello(identity, hello.hub, accepted.homes);
+  send_to(identity, encode_welcome(accepted, redirects));
+}
+
 void hub_link::handle_telemetry(const std::string& identity, hub_telemetry& t) {
   if (!registry_.knows(identity)) {
     send_to(identity, encode_error("hello first: say which homes you speak for", t.batch, true));
+    return;
+  }
+  // A hub sent elsewhere for all its homes keeps its batches for the node it
+  // was sent to: refused here with retry, never acknowledged as rejected.
+  if (auto r = redirected_.find(identity);
+      r != redirected_.end() && !t.samples.samples.empty() &&
+      std::all_of(t.samples.samples.begin(), t.samples.samples.end(),
+                  [&](const sample& s) { return r->second.contains(s.home); })) {
+    send_to(identity, encode_error("redirect: home '" + t.samples.samples.front().home +
+                                     "' is owned by " + r->second.at(t.samples.samples.front().home),
+                                   t.batch, true));
     return;
   }
   auto& in_flight = in_flight_[identity];
@@ -190,8 +236,11 @@ void hub_link::handle_telemetry(const std::string& identity, hub_telemetry& t) {
       p.samples.push_back(std::move(s));
     else {
       telemetry_.count(sample_error::home);
-      p.rejected.push_back({t.samples.indexes[i], sample_error::home,
-                            "home: '" + s.home + "' was not announced in this hub's hello"});
+      std::string detail = "home: '" + s.home + "' was not announced in this hub's hello";
+      if (auto r = redirected_.find(identity); r != redirected_.end())
+        if (auto owner = r->second.find(s.home); owner != r->second.end())
+          detail = "home: '" + s.home + "' is owned by " + owner->second;
+      p.rejected.push_back({t.samples.indexes[i], sample_error::home, std::move(detail)});
     }
   }
   if (p.samples.empty()) {
@@ -277,6 +326,7 @@ bool hub_link::send_to(const std::string& identity, const std::string& payload) 
     if (e.num() == EHOSTUNREACH) {
       counters_.unreachable.inc();
       registry_.forget(identity); // its commands wait for the next hello
+      redirected_.erase(identity);
       in_flight_.erase(identity);
       return false;
     }

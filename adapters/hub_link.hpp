@@ -3,7 +3,8 @@
 // (DEALER) say hello to, send telemetry batches over, and receive commands
 // from. One thread owns the socket:
 //
-//   hello      -> the registry learns which homes the hub speaks for
+//   hello      -> the registry learns which homes the hub speaks for; in a
+//                 cluster, homes another node owns are redirected there
 //   telemetry  -> the valid samples of the hub's own homes go to the durable
 //                 sink; the ack goes back only once they are durable
 //   command_ack-> the command tracker records the outcome
@@ -48,6 +49,9 @@ struct hub_link_options {
   std::size_t max_batches_in_flight = 256;  ///< per hub, not yet acknowledged
   command_retry_policy retry;
   std::optional<curve_server> curve;
+  /// In a cluster: the node that owns `home` and its hub endpoint when it is
+  /// not this node (hubs are redirected there); unset: every home is ours.
+  std::function<std::optional<hub_redirect>(const std::string& home)> owner_elsewhere;
 };
 
 /// What became of a batch handed to the durable sink.
@@ -106,6 +110,7 @@ private:
     counter& busy;
     counter& unreachable;
     counter& commands_sent;
+    counter& redirects;
     std::map<command_status, counter*> outcomes;
     histogram& ack_seconds;
   };
@@ -116,6 +121,7 @@ private:
   void run();
   void receive_messages();
   void handle(const std::string& identity, std::string_view payload);
+  void handle_hello(const std::string& identity, const hub_hello& hello);
   void handle_telemetry(const std::string& identity, hub_telemetry& t);
   bool hand_over(parked_batch& p);
   void finish_completions();
@@ -139,6 +145,8 @@ private:
   command_tracker tracker_;
   std::unordered_map<std::string, std::size_t> in_flight_; ///< batches per hub identity
   std::optional<parked_batch> parked_;
+  /// Hubs told to take homes elsewhere: home -> where, per hub identity.
+  std::unordered_map<std::string, std::map<std::string, std::string, std::less<>>> redirected_;
 
   // Handed over from other threads.
   std::mutex mutex_;

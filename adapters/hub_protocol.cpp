@@ -95,10 +95,19 @@ std::expected<hub_message, hub_message_error> hub_message_decoder::decode(std::s
                 "' (expected hello, telemetry or command_ack)");
 }
 
-std::string encode_welcome(const hub_hello& hello) {
+std::string encode_welcome(const hub_hello& hello, const std::vector<hub_redirect>& redirects) {
   json_writer w;
   w.begin_object().field("type", "welcome").field("hub", hello.hub).key("homes");
   write_string_array(w, hello.homes);
+  if (!redirects.empty()) {
+    w.key("redirect").begin_array();
+    for (const auto& r : redirects) {
+      w.begin_object().field("node", r.node).field("hub", r.hub).key("homes");
+      write_string_array(w, r.homes);
+      w.end_object();
+    }
+    w.end_array();
+  }
   w.end_object();
   return w.take();
 }
@@ -244,6 +253,24 @@ std::expected<server_message, std::string> decode_server_message(std::string_vie
         std::string_view id;
         if (!h.get(id))
           w.homes.emplace_back(id);
+      }
+    dom::array redirects;
+    if (!msg["redirect"].get(redirects))
+      for (auto r : redirects) {
+        hub_redirect to;
+        std::string_view node, hub;
+        if (r["node"].get(node) || r["hub"].get(hub))
+          return std::unexpected("welcome: redirect: node and hub required");
+        to.node = node;
+        to.hub = hub;
+        dom::array to_homes;
+        if (!r["homes"].get(to_homes))
+          for (auto h : to_homes) {
+            std::string_view id;
+            if (!h.get(id))
+              to.homes.emplace_back(id);
+          }
+        w.redirect.push_back(std::move(to));
       }
     return w;
   }

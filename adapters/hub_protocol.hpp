@@ -53,7 +53,16 @@ private:
   telemetry_decoder decoder_;
 };
 
-std::string encode_welcome(const hub_hello& hello);
+/// Homes of a hello that another cluster node owns: the hub should take
+/// them to that node's hub link (docs/TELEMETRY.md, "Redirects").
+struct hub_redirect {
+  std::string node;               ///< the owning node's id
+  std::string hub;                ///< its hub-link endpoint (tcp://HOST:PORT)
+  std::vector<std::string> homes; ///< the hello's homes it owns
+};
+
+/// `hello.homes`: the homes accepted here; `redirects`: where the others go.
+std::string encode_welcome(const hub_hello& hello, const std::vector<hub_redirect>& redirects = {});
 /// Sent once the batch's accepted samples are durable.
 std::string encode_ack(std::uint64_t batch, std::size_t accepted, std::size_t duplicates,
                        const std::vector<sample_rejection>& rejected);
@@ -67,7 +76,8 @@ std::string encode_command(const command& c);
 
 struct server_welcome {
   std::string hub;
-  std::vector<std::string> homes;
+  std::vector<std::string> homes;     ///< the homes this server accepted
+  std::vector<hub_redirect> redirect; ///< the others: owned by other cluster nodes
 };
 
 struct server_ack {

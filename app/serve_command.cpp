@@ -13,6 +13,7 @@
 #include "app/cli_options.hpp"
 #include "app/mqtt_options.hpp"
 #include "app/server.hpp"
+#include "cluster/cluster_config.hpp"
 #include "core/json_writer.hpp"
 #include "streams/local_time.hpp"
 
@@ -41,22 +42,65 @@ constexpr const char* usage =
   "                   [--mqtt-ca PEM] [--mqtt-cert PEM --mqtt-key PEM] [--mqtt-mapping FILE]\n"
   "                   [--mqtt-discovery-prefix P] [--mqtt-statestream-base B]\n"
   "                   [--mqtt-zigbee2mqtt-base B]]\n"
+  "                  [--cluster FILE --node-id ID [--cluster-listen ADDR]\n"
+  "                   [--cluster-timeout MS] [--cluster-private-network]]\n"
   "The REST API listens beyond loopback only with TLS (or --insecure-http behind a\n"
   "TLS proxy). The first start writes an admin token to DIR/admin.token (mode 0600);\n"
   "--new-admin-token writes a fresh one (when the file was lost).\n"
   "--mqtt reads the devices of an MQTT broker (Home Assistant, Zigbee2MQTT, Shelly,\n"
   "Tasmota, or a mapping file) into the home --mqtt-home and sends their commands\n"
-  "back (docs/MQTT.md). A prefix or base of \"none\" turns that ecosystem off.\n";
+  "back (docs/MQTT.md). A prefix or base of \"none\" turns that ecosystem off.\n"
+  "--cluster makes this process the member --node-id of the cluster the file lists\n"
+  "(docs/DEPLOY.md): it owns its share of the homes, redirects hubs of other homes,\n"
+  "and answers fleet queries with every member. Nodes talk unencrypted: beyond\n"
+  "loopback only on a private network (--cluster-private-network).\n";
+
+// --cluster FILE --node-id ID: this process is one member of the file's cluster.
+result<void> cluster_options(const cli_options& opts, serve_config& c) {
+  auto file = opts.get("cluster");
+  auto id = opts.get("node-id");
+  if (!file) {
+    for (const char* name : {"node-id", "cluster-listen", "cluster-timeout"})
+      if (opts.has(name))
+        return fail(errc::invalid_input, std::string{"--"} + name + " needs --cluster FILE");
+    return {};
+  }
+  if (!id)
+    return fail(errc::invalid_input, "--cluster needs --node-id: which member this process is");
+  auto config = cluster::load_cluster_config(*file);
+  if (!config)
+    return fail(errc::invalid_input, "--cluster " + config.error().detail);
+  const auto* self = config->find(*id);
+  if (!self)
+    return fail(errc::invalid_input, "--node-id: '" + *id + "' is not a member of " + *file);
+  auto timeout = opts.integer("cluster-timeout", 2000, 50, 60'000);
+  if (!timeout)
+    return std::unexpected(timeout.error());
+  c.cluster_timeout = std::chrono::milliseconds(*timeout);
+  c.cluster_listen = opts.get("cluster-listen");
+  auto listen = c.cluster_listen.value_or(self->host);
+  if (!opts.has("cluster-private-network") &&
+      !adapters::is_loopback_endpoint("tcp://" + listen + ":" + std::to_string(self->port)))
+    return fail(errc::invalid_input,
+                "--cluster: member " + *id + " listens on " + listen +
+                  ", not a loopback address: nodes talk unencrypted, so beyond loopback they "
+                  "need --cluster-private-network (a network only the nodes reach)");
+  c.node_id = *id;
+  c.cluster = std::move(*config);
+  return {};
+}
 
 result<serve_config> parse_config(int argc, char** argv) {
   std::set<std::string> with_value{"data", "telemetry", "hub", "feed", "hub-durability", "curve-key", "curve-clients", "http",
      "http-threads", "actor-threads", "offline-after", "ports-file", "tls-cert", "tls-key",
      "rate-limit", "rate-burst", "max-body", "header-timeout", "body-timeout", "keepalive-timeout",
      "window-lateness", "window-idle-close", "time-zone", "retain-raw-days",
-     "retain-minute-windows-days", "retain-windows-days", "web-dir"};
+     "retain-minute-windows-days", "retain-windows-days", "web-dir", "cluster", "node-id",
+     "cluster-listen", "cluster-timeout"};
   with_value.insert(mqtt_option_names().begin(), mqtt_option_names().end());
   auto opts = cli_options::parse(std::vector<std::string>(argv, argv + argc), with_value,
-                                 {"insecure-http", "new-admin-token", "no-history"});
+                                 {"insecure-http", "new-admin-token", "no-history",
+                                  "cluster-private-network"});
   if (!opts)
     return std::unexpected(opts.error());
   if (!opts->positional().empty())
@@ -147,6 +191,8 @@ result<serve_config> parse_config(int argc, char** argv) {
                     std::string{name} + " " + endpoint +
                       " is not a loopback address: beyond loopback the ZeroMQ links require "
                       "CURVE (--curve-key and --curve-clients; see `hems keys`)");
+  if (auto ok = cluster_options(*opts, c); !ok)
+    return std::unexpected(ok.error());
   if (auto ok = adapters::require_tls_beyond_loopback("--http", c.http_address, c.tls.has_value(),
                                                       opts->has("insecure-http"));
       !ok)
@@ -208,6 +254,9 @@ int run_serve_command(int argc, char** argv) {
                                  std::to_string(config->mqtt->broker.port) + " (devices into home " +
                                  config->mqtt->default_home + ")\n"
                              : std::string{})
+            << (config->cluster ? "  cluster              member " + config->node_id + " of " +
+                                    std::to_string(config->cluster->members.size()) + " nodes\n"
+                                : std::string{})
             << (config->curve_key
                   ? "  ZeroMQ links: CURVE, clients allowed from " + *config->curve_clients + "\n"
                   : std::string{"  ZeroMQ links: loopback only (no CURVE keys configured)\n"});

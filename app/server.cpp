@@ -17,6 +17,7 @@
 #include <iostream>
 
 #include <caf/all.hpp>
+#include <caf/io/middleman.hpp>
 #include <zmq.hpp>
 
 #include "actors/dr_coordinator.hpp"
@@ -27,6 +28,7 @@
 #include "adapters/zap_authenticator.hpp"
 #include "adapters/zmq_feed.hpp"
 #include "adapters/zmq_pull_ingest.hpp"
+#include "api/cluster_routes.hpp"
 #include "api/command_routes.hpp"
 #include "api/event_hub.hpp"
 #include "api/dr_routes.hpp"
@@ -40,6 +42,9 @@
 #include "api/static_files.hpp"
 #include "app/admin_token.hpp"
 #include "app/recovery.hpp"
+#include "cluster/assignment.hpp"
+#include "cluster/cluster_node.hpp"
+#include "cluster/fleet_live.hpp"
 #include "core/sample_json.hpp"
 #include "storage/sample_writer.hpp"
 
@@ -61,6 +66,7 @@ struct server::parts {
   std::unique_ptr<caf::actor_system> system;
   actors::fleet_directory_actor directory;
   actors::dr_coordinator_actor demand_response;
+  cluster::cluster_node_actor cluster_node;
   std::unique_ptr<storage::sample_writer> writer;
   std::unique_ptr<adapters::telemetry_metrics> telemetry_metrics;
   std::unique_ptr<adapters::pull_ingest> ingest;
@@ -109,6 +115,14 @@ void start_actors(parts& p, const server_config& config, std::shared_ptr<actors:
   p.caf_config.set("logger.console", caf::atom("none"));
   if (config.actor_threads > 0)
     p.caf_config.set("scheduler.max-threads", config.actor_threads);
+  if (config.cluster) {
+    // Nodes talk through CAF's middleman; what crosses is registered by name.
+    p.caf_config.load<caf::io::middleman>();
+    cluster::add_cluster_message_types(p.caf_config);
+    // A peer that stops answering (not only one whose socket closes) is
+    // dropped after missing heartbeats.
+    p.caf_config.set("middleman.heartbeat-interval", caf::timespan{std::chrono::seconds(1)});
+  }
   p.system = std::make_unique<caf::actor_system>(p.caf_config);
   p.directory = p.system->spawn(actors::fleet_directory_behavior, std::move(recovered),
                                 actors::live_context_ptr{std::move(context)});
@@ -144,6 +158,45 @@ void start_demand_response(parts& p) {
   p.demand_response = p.system->spawn(actors::dr_coordinator_behavior,
                                       stored ? std::move(*stored) : std::vector<streams::dr_event>{},
                                       std::move(s));
+// The cluster node: publishes itself on this member's middleman port (a
+// cluster) and answers fleet queries; without a cluster, a node of one.
+result<void> start_cluster_node(parts& p, const server_config& config,
+                                actors::live_context_ptr live) {
+  auto context = std::make_shared<cluster::node_context>();
+  context->config = config.cluster ? *config.cluster : cluster::single_node_config(config.node_id);
+  context->self_id = config.node_id;
+  context->timeout = config.cluster_timeout;
+  context->networked = config.cluster.has_value();
+  context->handlers[cluster::live_query_kind] = cluster::live_fleet_handler(std::move(live));
+  p.cluster_node = p.system->spawn(cluster::cluster_node_behavior,
+                                   cluster::node_context_ptr{context});
+  if (!config.cluster)
+    return {};
+  const auto* self = context->config.find(config.node_id);
+  auto listen = config.cluster_listen.value_or(self->host);
+  auto port = p.system->middleman().publish(p.cluster_node, self->port, listen.c_str(), true);
+  if (!port) {
+    caf::anon_send_exit(p.cluster_node, caf::exit_reason::user_shutdown);
+    return fail(errc::io_error, "cannot publish the cluster node on " + listen + ":" +
+                                  std::to_string(self->port) + ": " +
+                                  p.system->render(port.error()));
+  }
+  return {};
+}
+
+// In a cluster, hubs whose homes another member owns are sent there.
+std::function<std::optional<adapters::hub_redirect>(const std::string&)>
+owner_elsewhere(const server_config& config) {
+  if (!config.cluster || config.cluster->members.size() < 2)
+    return {};
+  auto owners = std::make_shared<cluster::assignment>(*config.cluster);
+  return [owners, members = config.cluster->members,
+          self = config.node_id](const std::string& home) -> std::optional<adapters::hub_redirect> {
+    const auto& owner = members[owners->owner_index(home)];
+    if (owner.id == self)
+      return std::nullopt;
+    return adapters::hub_redirect{owner.id, owner.hub, {}};
+  };
 }
 
 result<std::optional<adapters::curve_server>> load_curve(parts& p, const server_config& config) {
@@ -268,6 +321,7 @@ result<void> start_links(parts& p, const server_config& config,
   adapters::hub_link_options hub_options;
   hub_options.endpoint = config.hub;
   hub_options.curve = p.curve;
+  hub_options.owner_elsewhere = owner_elsewhere(config);
   auto hubs = adapters::hub_link::start(
     p.zmq_context, hub_options, *p.time, p.metrics,
     *p.telemetry_metrics,
@@ -342,6 +396,8 @@ result<void> start_rest(parts& p, const server_config& config, actors::live_cont
     api::dr_services{*p.db, *p.time, [dr = p.demand_response](const streams::dr_event& e) {
                        caf::anon_send(dr, actors::dr_atom::value, e);
                      }})));
+  p.api->add(api::cluster_routes(std::make_shared<api::cluster_services>(
+    api::cluster_services{*p.system, p.cluster_node, config.cluster_timeout + std::chrono::seconds(1)})));
   auto admin = ensure_admin_token(p.api->tokens(), p.api->audit(), config.data_dir,
                                   config.reissue_admin_token);
   if (!admin)
@@ -406,10 +462,18 @@ result<std::unique_ptr<server>> server::start(const server_config& config) {
     attach_history(*p, config, *context);
   start_actors(*p, config, context, std::move(*recovered));
   start_demand_response(*p);
+  if (auto ok = start_cluster_node(*p, config, context); !ok)
+    return std::unexpected(ok.error());
+  // A failure from here on must stop the cluster node (its reconnect timer
+  // would keep the actor system waiting for it).
+  auto abandon = [&p](const error& e) {
+    caf::anon_send_exit(p->cluster_node, caf::exit_reason::user_shutdown);
+    return std::unexpected(e);
+  };
   if (auto ok = start_links(*p, config, std::move(records)); !ok)
-    return std::unexpected(ok.error());
+    return abandon(ok.error());
   if (auto ok = start_rest(*p, config, context); !ok)
-    return std::unexpected(ok.error());
+    return abandon(ok.error());
   p->ready = true;
   return std::unique_ptr<server>{new server{std::move(p)}};
 }
@@ -436,6 +500,7 @@ void server::stop() {
   if (p.zap)
     p.zap->stop();
   caf::anon_send_exit(p.demand_response, caf::exit_reason::user_shutdown);
+  caf::anon_send_exit(p.cluster_node, caf::exit_reason::user_shutdown);
   caf::anon_send_exit(p.directory, caf::exit_reason::user_shutdown);
 }
 

@@ -10,6 +10,7 @@
 
 #include "adapters/mqtt_adapter.hpp"
 #include "api/rest_server.hpp"
+#include "cluster/cluster_config.hpp"
 #include "core/error.hpp"
 #include "core/metrics.hpp"
 #include "security/rate_limiter.hpp"
@@ -58,6 +59,14 @@ struct server_config {
   /// The web dashboard's built files (web/); unset: found next to the
   /// executable (api/static_files.hpp), and `/` answers 404 when there are none.
   std::optional<std::string> web_dir;
+  /// A cluster (docs/DEPLOY.md): every member, and which one this node is.
+  /// Unset: a single node that owns every home (fleet queries stay local).
+  std::optional<cluster::cluster_config> cluster;
+  std::string node_id = "local";
+  /// The address the middleman listens on (default: this member's host).
+  std::optional<std::string> cluster_listen;
+  /// How long a fleet query waits for each other member.
+  std::chrono::milliseconds cluster_timeout{2000};
 };
 
 class server {

@@ -15,6 +15,8 @@ packages=(
   openssl
   # test and benchmark tools: MILP oracle, a pyzmq peer, an HTTP load generator
   coinor-libcbc-dev python3 python3-zmq wrk procps
+  # deploy/ lint (tests/e2e/deploy_lint.py reads the compose and Kubernetes YAML)
+  python3-yaml
   # the MQTT adapter (docs/MQTT.md): the client library, and a broker plus
   # mosquitto_pub/sub for its end-to-end tests and benchmark
   libmosquitto-dev mosquitto mosquitto-clients

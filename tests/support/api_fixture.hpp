@@ -12,7 +12,10 @@
 #include "actors/live_board.hpp"
 #include "api/dr_routes.hpp"
 #include "api/fleet_routes.hpp"
+#include "api/cluster_routes.hpp"
 #include "api/rest_api.hpp"
+#include "cluster/cluster_node.hpp"
+#include "cluster/fleet_live.hpp"
 #include "tests/support/temp_dir.hpp"
 
 namespace hems::test {
@@ -86,11 +89,21 @@ struct api_fixture {
       *db, *time, api::local_fleet_source(board, context->settings, db->history())})));
     api->add(api::dr_routes(std::make_shared<api::dr_services>(api::dr_services{
       *db, *time, [this](const streams::dr_event& e) { dr_changes.push_back(e); }})));
+    // The cluster's routes, on a node of one (as `hems serve` without --cluster).
+    auto node = std::make_shared<cluster::node_context>();
+    node->config = cluster::single_node_config("local");
+    node->self_id = "local";
+    node->networked = false;
+    node->handlers[cluster::live_query_kind] = cluster::live_fleet_handler(context);
+    cluster_node = system->spawn(cluster::cluster_node_behavior, cluster::node_context_ptr{node});
+    api->add(api::cluster_routes(
+      std::make_shared<api::cluster_services>(api::cluster_services{*system, cluster_node})));
     admin = issue(security::role::admin, {}).text;
   }
 
   ~api_fixture() {
     api.reset();
+    caf::anon_send_exit(cluster_node, caf::exit_reason::user_shutdown);
     caf::anon_send_exit(directory, caf::exit_reason::user_shutdown);
   }
 
@@ -123,6 +136,7 @@ struct api_fixture {
   std::unique_ptr<caf::actor_system> system;
   actors::fleet_directory_actor directory;
   std::shared_ptr<api::event_hub> events; ///< GET /events
+  cluster::cluster_node_actor cluster_node;
   std::unique_ptr<api::rest_api> api;
   std::vector<api::route> routes;
   std::string admin; ///< an admin token's text

@@ -97,6 +97,27 @@ BOOST_AUTO_TEST_CASE(server_messages_round_trip_through_the_hub_side_decoder) {
   BOOST_TEST(!decode_server_message("{}").has_value());
 }
 
+BOOST_AUTO_TEST_CASE(a_welcome_names_where_other_nodes_homes_go) {
+  // A single node's welcome is unchanged: no redirect field at all.
+  BOOST_TEST(encode_welcome({"hub-1", {"h-1"}}) ==
+             R"({"type":"welcome","hub":"hub-1","homes":["h-1"]})");
+  auto text = encode_welcome({"hub-1", {"h-1"}},
+                             {{"n2", "tcp://10.0.0.2:5557", {"h-2", "h-4"}},
+                              {"n3", "tcp://10.0.0.3:5557", {"h-3"}}});
+  BOOST_TEST(text == R"({"type":"welcome","hub":"hub-1","homes":["h-1"],"redirect":[)"
+                     R"({"node":"n2","hub":"tcp://10.0.0.2:5557","homes":["h-2","h-4"]},)"
+                     R"({"node":"n3","hub":"tcp://10.0.0.3:5557","homes":["h-3"]}]})");
+  auto m = decode_server_message(text);
+  BOOST_REQUIRE(m.has_value());
+  const auto& w = std::get<server_welcome>(*m);
+  BOOST_TEST(w.homes == std::vector<std::string>{"h-1"});
+  BOOST_REQUIRE_EQUAL(w.redirect.size(), 2u);
+  BOOST_TEST(w.redirect[0].node == "n2");
+  BOOST_TEST(w.redirect[0].hub == "tcp://10.0.0.2:5557");
+  BOOST_TEST(w.redirect[0].homes == (std::vector<std::string>{"h-2", "h-4"}));
+  BOOST_TEST(!decode_server_message(R"({"type":"welcome","redirect":[{"node":"n2"}]})").has_value());
+}
+
 BOOST_AUTO_TEST_CASE(hub_side_messages_decode_on_the_server) {
   hub_message_decoder d;
   auto hello = d.decode(encode_hello({"hub-1", {"a", "b"}}));

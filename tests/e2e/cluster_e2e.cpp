@@ -1,0 +1,269 @@
+#define BOOST_TEST_MODULE cluster_e2e
+#include <boost/test/unit_test.hpp>
+
+// Three `hems serve` processes on loopback form a cluster (one cluster file,
+// CAF's middleman between them): hubs that connect to the wrong node are
+// redirected to the owner of their home, a fleet query through any node sums
+// every home, and with one node killed the others keep serving and name the
+// missing share.
+
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <map>
+#include <sys/wait.h>
+
+#include <simdjson.h>
+#include <zmq.hpp>
+
+#include "adapters/hub_client.hpp"
+#include "cluster/assignment.hpp"
+#include "core/json_writer.hpp"
+#include "core/sample_json.hpp"
+#include "tests/support/hems_process.hpp"
+#include "tests/support/http_client.hpp"
+#include "tests/support/temp_dir.hpp"
+
+using namespace hems;
+using namespace hems::test;
+using namespace std::chrono_literals;
+
+namespace {
+
+struct node_ports {
+  std::string id;
+  std::uint16_t middleman = 0, hub = 0, http = 0;
+  std::string hub_endpoint() const { return "tcp://127.0.0.1:" + std::to_string(hub); }
+};
+
+std::string cluster_file_json(const std::vector<node_ports>& nodes) {
+  json_writer w;
+  w.begin_object().key("members").begin_array();
+  for (const auto& n : nodes)
+    w.begin_object()
+        .field("id", n.id)
+        .field("node", "127.0.0.1:" + std::to_string(n.middleman))
+        .field("hub", n.hub_endpoint())
+        .field("http", "http://127.0.0.1:" + std::to_string(n.http))
+        .end_object();
+  w.end_array().end_object();
+  return w.take();
+}
+
+std::string one_sample(const std::string& home, double power_w) {
+  sample s;
+  s.home = home;
+  s.device = "meter";
+  s.ts_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                std::chrono::system_clock::now().time_since_epoch())
+                .count();
+  s.power_w = power_w;
+  s.seq = 1;
+  s.kind = device_kind::meter;
+  json_writer w;
+  w.begin_array();
+  write_sample(w, s);
+  w.end_array();
+  return w.take();
+}
+
+adapters::hub_command_ack obey(const command& c) {
+  return {c.id, command_status::done, ""};
+}
+
+struct fleet_live {
+  int status = 0;
+  double homes = 0, power_w = 0;
+  bool complete = false;
+  std::vector<std::string> missing_nodes;
+  std::vector<double> missing_shares;
+  std::vector<std::string> missing_homes;
+};
+
+fleet_live get_fleet_live(std::uint16_t port) {
+  fleet_live out;
+  auto r = http_get(port, "/fleet/live");
+  out.status = r.status;
+  if (r.status != 200)
+    return out;
+  simdjson::dom::parser p;
+  auto doc = p.parse(r.body).value();
+  out.homes = doc["homes"].get_double().value();
+  out.power_w = doc["power_w"].get_double().value();
+  out.complete = doc["complete"].get_bool().value();
+  for (auto m : doc["missing"].get_array()) {
+    out.missing_nodes.emplace_back(m["node"].get_string().value());
+    out.missing_shares.push_back(m["share"].get_double().value());
+    for (auto h : m["homes"].get_array())
+      out.missing_homes.emplace_back(h.get_string().value());
+  }
+  return out;
+}
+
+} // namespace
+
+BOOST_AUTO_TEST_CASE(a_three_node_cluster_redirects_hubs_sums_the_fleet_and_survives_a_kill) {
+  temp_dir dir;
+  std::vector<node_ports> nodes;
+  for (const char* id : {"n1", "n2", "n3"})
+    nodes.push_back({id, free_tcp_port(), free_tcp_port(), free_tcp_port()});
+  auto cluster_file = dir.path() / "cluster.json";
+  std::ofstream{cluster_file} << cluster_file_json(nodes);
+
+  std::vector<std::unique_ptr<hems_process>> servers;
+  for (const auto& n : nodes)
+    servers.push_back(std::make_unique<hems_process>(
+        dir.path() / n.id,
+        std::vector<std::string>{"--cluster", cluster_file.string(), "--node-id", n.id, "--hub",
+                                 n.hub_endpoint(), "--http", "127.0.0.1:" + std::to_string(n.http),
+                                 "--rate-limit", "0", "--cluster-timeout", "1000"}));
+  // Every node reaches every other one.
+  for (const auto& s : servers)
+    BOOST_REQUIRE(eventually([&] {
+      auto r = http_get(s->http_port(), "/cluster/status");
+      return r.status == 200 && r.body.find("\"up\":false") == std::string::npos;
+    }));
+
+  // Twelve hubs of one home each, all pointed at n1: those whose home
+  // another node owns are redirected there.
+  cluster::assignment owners{{"n1", "n2", "n3"}};
+  zmq::context_t ctx{1};
+  system_clock time;
+  std::vector<std::unique_ptr<adapters::hub_client>> hubs;
+  std::map<std::string, double> power_of_node;
+  std::map<std::string, std::vector<std::string>> homes_of_node;
+  double total_power = 0;
+  constexpr int home_count = 12;
+  for (int i = 0; i < home_count; ++i) {
+    auto home = "h-" + std::to_string(i);
+    adapters::hub_client_options o;
+    o.endpoint = nodes[0].hub_endpoint();
+    o.hub = "hub-" + std::to_string(i);
+    o.homes = {home};
+    o.ack_timeout_ms = 2000;
+    hubs.push_back(std::make_unique<adapters::hub_client>(ctx, o, time));
+    double power = 100.0 * (i + 1);
+    hubs.back()->send(one_sample(home, power), 1);
+    power_of_node[owners.owner(home)] += power;
+    homes_of_node[owners.owner(home)].push_back(home);
+    total_power += power;
+  }
+  BOOST_REQUIRE(eventually([&] {
+    bool done = true;
+    for (auto& h : hubs) {
+      h->poll(2ms, obey);
+      done = done && h->unacknowledged() == 0;
+    }
+    return done;
+  }));
+  int redirected = 0;
+  for (int i = 0; i < home_count; ++i) {
+    auto owner = owners.owner_index("h-" + std::to_string(i));
+    BOOST_TEST_CONTEXT("hub-" << i) {
+      BOOST_TEST(hubs[i]->endpoint() == nodes[owner].hub_endpoint());
+      BOOST_TEST(hubs[i]->stats().redirects == (owner == 0 ? 0u : 1u));
+      BOOST_TEST(hubs[i]->stats().samples_accepted == 1u);
+    }
+    redirected += owner != 0;
+  }
+  BOOST_TEST(redirected > 0);
+  BOOST_TEST_MESSAGE(redirected << " of " << home_count << " hubs redirected from n1");
+  // Each home's data is on its owner only.
+  for (int i = 0; i < home_count; ++i) {
+    auto owner = owners.owner_index("h-" + std::to_string(i));
+    for (std::size_t n = 0; n < nodes.size(); ++n)
+      BOOST_TEST(http_get(servers[n]->http_port(), "/devices?home=h-" + std::to_string(i)).status ==
+                 (n == owner ? 200 : 404));
+  }
+
+  // A fleet query through any node sums every home.
+  for (const auto& s : servers) {
+    fleet_live live;
+    BOOST_REQUIRE(eventually([&] {
+      live = get_fleet_live(s->http_port());
+      return live.status == 200 && live.homes == home_count;
+    }));
+    BOOST_TEST(live.power_w == total_power);
+    BOOST_TEST(live.complete);
+    BOOST_TEST(live.missing_nodes.empty());
+  }
+
+  // n3 dies: n1 and n2 keep answering, listing n3's share as missing.
+  servers[2]->kill_hard();
+  for (std::size_t n : {0u, 1u}) {
+    auto started = std::chrono::steady_clock::now();
+    auto live = get_fleet_live(servers[n]->http_port());
+    auto took = std::chrono::steady_clock::now() - started;
+    BOOST_TEST_CONTEXT("asked " << nodes[n].id) {
+      BOOST_REQUIRE_EQUAL(live.status, 200);
+      // Bounded by the cluster timeout (1 s) whether the loss is seen yet or not.
+      BOOST_TEST(took < 10s);
+      BOOST_TEST(!live.complete);
+      BOOST_REQUIRE_EQUAL(live.missing_nodes.size(), 1u);
+      BOOST_TEST(live.missing_nodes[0] == "n3");
+      BOOST_TEST(std::abs(live.missing_shares[0] - 1.0 / 3) < 1e-9);
+      BOOST_TEST(live.homes == home_count - static_cast<double>(homes_of_node["n3"].size()));
+      BOOST_TEST(live.power_w == total_power - power_of_node["n3"]);
+    }
+  }
+  BOOST_TEST(eventually([&] {
+    auto r = http_get(servers[0]->http_port(), "/cluster/status");
+    return r.body.find(R"("id":"n3","node")") != std::string::npos &&
+           r.body.find(R"("self":false,"up":false)") != std::string::npos;
+  }));
+  // A token scoped to listed homes learns which of its homes are missing.
+  auto scoped = http_request(servers[0]->http_port(), "POST", "/tokens",
+                             R"({"role":"operator","homes":["h-0","h-1","h-2","h-3","h-4","h-5",)"
+                             R"("h-6","h-7","h-8","h-9","h-10","h-11"]})");
+  BOOST_REQUIRE_EQUAL(scoped.status, 201);
+  simdjson::dom::parser p;
+  std::string token{p.parse(scoped.body)["token"].get_string().value()};
+  auto r = http_get_as(servers[0]->http_port(), token, "/fleet/live");
+  BOOST_REQUIRE_EQUAL(r.status, 200);
+  for (const auto& home : homes_of_node["n3"])
+    BOOST_TEST(r.body.find("\"" + home + "\"") != std::string::npos);
+
+  // Hubs of the surviving nodes still deliver.
+  for (int i = 0; i < home_count; ++i)
+    if (owners.owner_index("h-" + std::to_string(i)) != 2)
+      hubs[i]->send(one_sample("h-" + std::to_string(i), 1), 1);
+  BOOST_TEST(eventually([&] {
+    bool done = true;
+    for (int i = 0; i < home_count; ++i) {
+      hubs[i]->poll(1ms, obey);
+      if (owners.owner_index("h-" + std::to_string(i)) != 2)
+        done = done && hubs[i]->unacknowledged() == 0;
+    }
+    return done;
+  }));
+}
+
+BOOST_AUTO_TEST_CASE(a_bad_cluster_configuration_is_refused_naming_the_option) {
+  temp_dir dir;
+  auto file = dir.path() / "cluster.json";
+  std::ofstream{file}
+      << R"({"members": [{"id": "n1", "node": "10.1.2.3:4301", "hub": "tcp://127.0.0.1:2"},)"
+         R"( {"id": "n2", "node": "127.0.0.1:4302", "hub": "tcp://127.0.0.1:3"}]})";
+  auto refusal = [&](const std::string& args) {
+    std::string command = hems_process::binary() + " serve --data " + (dir.path() / "d").string() +
+                          " " + args + " 2>&1";
+    std::string out;
+    FILE* pipe = ::popen(command.c_str(), "r");
+    BOOST_REQUIRE(pipe);
+    char buffer[4096];
+    while (auto n = std::fread(buffer, 1, sizeof buffer, pipe))
+      out.append(buffer, n);
+    int status = ::pclose(pipe);
+    BOOST_TEST(WEXITSTATUS(status) == 2);
+    return out;
+  };
+  auto f = file.string();
+  BOOST_TEST(refusal("--cluster " + f).find("--cluster needs --node-id") != std::string::npos);
+  BOOST_TEST(refusal("--node-id n1").find("--node-id needs --cluster FILE") != std::string::npos);
+  BOOST_TEST(refusal("--cluster " + f + " --node-id n9").find("'n9' is not a member") !=
+             std::string::npos);
+  BOOST_TEST(refusal("--cluster " + f + " --node-id n1").find("--cluster-private-network") !=
+             std::string::npos);
+  BOOST_TEST(refusal("--cluster " + dir.path().string() + "/none.json --node-id n1")
+                 .find("cannot read the cluster file") != std::string::npos);
+}
