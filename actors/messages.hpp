@@ -11,6 +11,7 @@
 #include <caf/all.hpp>
 
 #include "core/sample.hpp"
+#include "streams/automation_types.hpp"
 #include "streams/home_windows.hpp"
 #include "streams/live_device.hpp"
 
@@ -28,6 +29,10 @@ using device_atom = caf::atom_constant<caf::atom("device")>;
 using tick_atom = caf::atom_constant<caf::atom("tick")>;
 using zone_atom = caf::atom_constant<caf::atom("zone")>;
 using aggregator_atom = caf::atom_constant<caf::atom("aggregator")>;
+using reload_atom = caf::atom_constant<caf::atom("reload")>;
+using plan_atom = caf::atom_constant<caf::atom("plan")>;
+using fire_atom = caf::atom_constant<caf::atom("fire")>;
+using inputs_atom = caf::atom_constant<caf::atom("inputs")>;
 
 // -- message types ------------------------------------------------------------
 
@@ -140,6 +145,23 @@ using fleet_directory_actor = caf::typed_actor<
   /// Looks up a home's aggregator (invalid when unknown).
   caf::replies_to<aggregator_atom, std::string>::with<aggregator_actor>>;
 
+/// The optimizer's decisions for one home, replacing its earlier ones.
+using planned_starts = std::vector<streams::planned_start>;
+
+/// One home's automation: fires its schedules' commands at local time,
+/// its optimizer's planned starts and away_off, through the safety gate.
+using home_scheduler_actor = caf::typed_actor<
+  /// The home's schedules changed: reloads them from the schedule book.
+  caf::reacts_to<reload_atom>,
+  /// New samples of the home's devices, already durable (states, presence).
+  caf::reacts_to<ingest_atom, sample_list>,
+  /// The optimizer's planned starts for the home (replacing earlier ones).
+  caf::reacts_to<plan_atom, planned_starts>,
+  /// A timer of the scheduler itself (generation): fires what is due.
+  caf::reacts_to<fire_atom, std::uint64_t>,
+  /// What the home's schedules ask of the optimizer now.
+  caf::replies_to<inputs_atom>::with<streams::automation_inputs>>;
+
 } // namespace hems::actors
 
 // Local messages only (no network serialization yet): allowed without inspect.
@@ -150,3 +172,5 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(hems::actors::home_view)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(hems::actors::window_batch)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(hems::actors::aggregator_status)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(hems::actors::known_devices)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(hems::actors::planned_starts)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(hems::streams::automation_inputs)

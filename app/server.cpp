@@ -9,17 +9,20 @@
 //   hub ROUTER <── commands (tracker: resend, expiry) ──> commands store, feed
 //   MQTT broker <── commands to devices that came from MQTT (confirmed by their state)
 //   REST (Pistache) -> asks the directory / reads the store / sends commands
+//   schedules -> a scheduler per home (fires at local time, safety gate) -> commands
 
 #include "app/server.hpp"
 
 #include <algorithm>
 #include <csignal>
+#include <mutex>
 
 #include <caf/all.hpp>
 #include <zmq.hpp>
 
 #include "actors/fleet_directory.hpp"
 #include "actors/live_board.hpp"
+#include "actors/scheduler_registry.hpp"
 #include "adapters/handshake_monitor.hpp"
 #include "adapters/hub_link.hpp"
 #include "adapters/zap_authenticator.hpp"
@@ -32,6 +35,7 @@
 #include "api/plan_routes.hpp"
 #include "api/rest_api.hpp"
 #include "api/rest_server.hpp"
+#include "api/schedule_routes.hpp"
 #include "app/admin_token.hpp"
 #include "app/recovery.hpp"
 #include "core/sample_json.hpp"
@@ -54,12 +58,18 @@ struct server::parts {
   caf::actor_system_config caf_config; // the actor system keeps a reference to it
   std::unique_ptr<caf::actor_system> system;
   actors::fleet_directory_actor directory;
+  std::unique_ptr<storage::schedule_book> schedules;
+  std::unique_ptr<actors::scheduler_registry> schedulers;
   std::unique_ptr<storage::sample_writer> writer;
   std::unique_ptr<adapters::telemetry_metrics> telemetry_metrics;
   std::unique_ptr<adapters::pull_ingest> ingest;
   std::unique_ptr<adapters::hub_link> hubs;
   std::unique_ptr<adapters::mqtt_adapter> mqtt;
   std::atomic<bool> ready{false};
+  // Commands may come from scheduler actors until they are gone: closed
+  // (under the mutex) before the links stop.
+  std::mutex send_mutex;
+  bool sending_closed = false;
   std::unique_ptr<api::rest_api> api;
   std::optional<std::filesystem::path> admin_token_file;
   std::unique_ptr<api::rest_server> rest;
@@ -122,10 +132,12 @@ result<std::optional<adapters::curve_server>> load_curve(parts& p, const server_
 
 // Committed samples go to the actors, and to the feed if anyone listens.
 storage::sample_writer::dispatch_fn dispatch_to(parts& p) {
-  return [directory = p.directory, feed = p.feed.get()](std::vector<sample>&& accepted) {
+  return [directory = p.directory, feed = p.feed.get(),
+          schedulers = p.schedulers.get()](std::vector<sample>&& accepted) {
     if (feed->has_subscribers())
       for (const auto& s : accepted)
         feed->publish("home/" + s.home + "/telemetry", sample_to_json(s));
+    schedulers->samples(accepted);
     caf::anon_send(directory, actors::ingest_atom::value, std::move(accepted));
   };
 }
@@ -158,6 +170,58 @@ result<void> start_feed(parts& p, const server_config& config) {
   return {};
 }
 
+// Stored notifications (the aggregators' and automation's) go on the feed.
+actors::notification_listener publish_notifications(parts& p) {
+  return [feed = p.feed.get()](const std::string& home, const storage::notification_record& n) {
+    feed->publish_if_heard("home/" + home + "/notification", [&] { return n.json; });
+  };
+}
+
+// The safety settings of a home. Until preferences exist every home has the
+// defaults (essential: anything named fridge, freezer or medical).
+streams::safety_settings safety_of(const std::string& /*home*/) { return {}; }
+
+// A command goes over MQTT to a device that came from MQTT, else via its hub.
+std::function<void(command)> command_sender(parts& p) {
+  return [&p](command c) {
+    std::lock_guard lock{p.send_mutex};
+    auto* mqtt = &p.mqtt;
+    auto* hubs = &p.hubs;
+    if (p.sending_closed)
+      return;
+    if (*mqtt && (*mqtt)->owns(c.home, c.device))
+      (*mqtt)->send_command(std::move(c));
+    else if (*hubs)
+      (*hubs)->send_command(std::move(c));
+  };
+}
+
+// Schedules and a scheduler per home that has some (actors/home_scheduler.hpp).
+result<void> start_automation(parts& p, const server_config& config) {
+  auto book = storage::schedule_book::open(*p.db);
+  if (!book)
+    return std::unexpected(book.error());
+  p.schedules = std::move(*book);
+  auto context = std::make_shared<actors::scheduler_context>();
+  context->time = p.time;
+  context->book = p.schedules.get();
+  context->send = command_sender(p);
+  context->safety = safety_of;
+  context->time_zone = [db = p.db.get(), fallback = config.default_time_zone](const std::string& home) {
+    if (auto* history = db->history())
+      if (auto zone = history->get_home_value(home, "time_zone"); zone && *zone)
+        return **zone;
+    return fallback;
+  };
+  context->notifier = std::make_shared<actors::automation_notifier>(
+    p.db.get(), publish_notifications(p),
+    &p.metrics.add_counter("hems_automation_notifications_total",
+                           "Notifications from automation, stored and published."));
+  p.schedulers = std::make_unique<actors::scheduler_registry>(*p.system, std::move(context));
+  p.schedulers->start();
+  return {};
+}
+
 // Usage windows per home (aggregator actors under each home), published as
 // they close.
 void attach_history(parts& p, const server_config& config, actors::live_context& context) {
@@ -173,10 +237,7 @@ void attach_history(parts& p, const server_config& config, actors::live_context&
       feed->publish_if_heard("home/" + home + "/usage/" + std::string{streams::to_string(w.res)},
                              [&] { return api::usage_window_feed_json(home, w); });
   };
-  history->on_notification = [feed = p.feed.get()](const std::string& home,
-                                                   const storage::notification_record& n) {
-    feed->publish_if_heard("home/" + home + "/notification", [&] { return n.json; });
-  };
+  history->on_notification = publish_notifications(p);
   context.history = history;
   context.settings.tick_interval_ms =
     std::min(config.history_tick_ms, std::max<std::int64_t>(1, config.window_idle_close_ms / 2));
@@ -251,18 +312,27 @@ result<void> start_rest(parts& p, const server_config& config, actors::live_cont
                        [ready = &p.ready] { return ready->load(); }});
   live->live = std::move(context);
   auto commands = std::make_shared<api::command_services>(api::command_services{
-    *p.db, *p.time,
-    [hubs = p.hubs.get(), mqtt = p.mqtt.get()](command c) {
-      // A device that came from MQTT is commanded over MQTT; others via their hub.
-      if (mqtt && mqtt->owns(c.home, c.device))
-        mqtt->send_command(std::move(c));
-      else
-        hubs->send_command(std::move(c));
-    },
+    *p.db, *p.time, command_sender(p),
     [live](const std::string& home, const std::string& device) {
       auto view = api::ask_home_view(*live, home);
       return view && std::any_of(view->devices.begin(), view->devices.end(),
                                  [&](const auto& d) { return d.status.device == device; });
+    }});
+  commands->refuse = api::rest_command_gate(safety_of);
+  auto schedules = std::make_shared<api::schedule_services>(api::schedule_services{
+    *p.schedules, *p.time,
+    [live](const std::string& home) { return api::ask_home_view(*live, home).has_value(); },
+    [live](const std::string& home, const std::string& device) -> std::optional<device_kind> {
+      auto view = api::ask_home_view(*live, home);
+      if (view)
+        for (const auto& d : view->devices)
+          if (d.status.device == device)
+            return d.status.kind;
+      return std::nullopt;
+    },
+    safety_of,
+    [schedulers = p.schedulers.get()](const std::string& home) {
+      schedulers->schedules_changed(home);
     }});
   std::shared_ptr<api::history_services> history;
   if (config.history) {
@@ -272,8 +342,11 @@ result<void> start_rest(parts& p, const server_config& config, actors::live_cont
       return api::usage_windows(*history, req, home);
     };
   }
+  api::rest_api_options api_options;
+  api_options.per_token_limit = config.per_token_limit;
+  api_options.schedules = schedules;
   p.api = std::make_unique<api::rest_api>(*p.db, *p.time, p.metrics, live, commands, history,
-                                          api::rest_api_options{config.per_token_limit});
+                                          api_options);
   auto admin = ensure_admin_token(p.api->tokens(), p.api->audit(), config.data_dir,
                                   config.reissue_admin_token);
   if (!admin)
@@ -316,6 +389,8 @@ result<std::unique_ptr<server>> server::start(const server_config& config) {
   if (config.history)
     attach_history(*p, config, *context);
   start_actors(*p, config, context, std::move(*recovered));
+  if (auto ok = start_automation(*p, config); !ok)
+    return std::unexpected(ok.error());
   if (auto ok = start_links(*p, config, std::move(records)); !ok)
     return std::unexpected(ok.error());
   if (auto ok = start_rest(*p, config, context); !ok)
@@ -335,6 +410,11 @@ void server::stop() {
   p.stopped = true;
   p.ready = false;
   p.rest->stop();
+  p.schedulers->stop();
+  {
+    std::lock_guard lock{p.send_mutex};
+    p.sending_closed = true;
+  }
   p.ingest->stop();
   if (p.mqtt)
     p.mqtt->stop();

@@ -66,11 +66,12 @@ enum cf_index : std::size_t {
   cf_windows,
   cf_homes,
   cf_notifications,
+  cf_schedules,
   cf_count
 };
 constexpr const char* cf_names[cf_count] = {
   "default", "devices",       "samples", "settings", "commands",     "tokens",
-  "audit",   "sample_chunks", "windows", "homes",    "notifications"};
+  "audit",   "sample_chunks", "windows", "homes",    "notifications", "schedules"};
 
 cf_index cf_of(collection c) {
   switch (c) {
@@ -78,6 +79,8 @@ cf_index cf_of(collection c) {
       return cf_tokens;
     case collection::audit:
       return cf_audit;
+    case collection::schedules:
+      return cf_schedules;
   }
   return cf_default;
 }
@@ -583,6 +586,15 @@ public:
     auto s = db_->Put(opts, cfs_[cf_of(c)], key, value);
     if (!s.ok())
       return std::unexpected(to_error(s, "put record"));
+    return {};
+  }
+
+  result<void> delete_record(collection c, std::string_view key) override {
+    rocksdb::WriteOptions opts;
+    opts.sync = true;
+    auto s = db_->Delete(opts, cfs_[cf_of(c)], key);
+    if (!s.ok())
+      return std::unexpected(to_error(s, "delete record"));
     return {};
   }
 

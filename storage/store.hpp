@@ -53,6 +53,7 @@ struct sample_page {
 enum class collection : std::uint8_t {
   tokens, ///< token id -> token record (hashes only, never secrets)
   audit,  ///< big-endian time + sequence -> audit entry
+  schedules, ///< home \0 schedule id -> schedule JSON (streams/schedule.hpp)
 };
 
 /// Records with start <= key < end (no upper bound when end is empty), in key
@@ -95,6 +96,8 @@ public:
   virtual result<std::optional<std::string>> get_record(collection c, std::string_view key) = 0;
   virtual result<void> put_record(collection c, std::string_view key, std::string_view value) = 0;
   virtual result<record_page> scan_records(collection c, const record_query& q) = 0;
+  /// Removes a record (no error when there is none).
+  virtual result<void> delete_record(collection c, std::string_view key) = 0;
 
   /// Windows, chunks, home values and notifications; null for a store that
   /// keeps no history.

@@ -47,6 +47,14 @@ struct matrix_fixture : api_fixture {
        return issue(role::resident, {home}, {}, "object").record.id;
      }},
     {"/homes/:home/time_zone", [](const std::string& home) { return home; }},
+    {"/schedule/:id",
+     [this](const std::string& home) {
+       auto s = streams::parse_schedule(R"({"home":")" + home +
+                                        R"(","device":"heat-pump","type":"on","start":"07:00"})");
+       s->id = streams::new_schedule_id();
+       (void)schedules->put(*s);
+       return s->id;
+     }},
   };
 
   // The documented example body, with its home ids pointed at `home`.
