@@ -109,7 +109,9 @@ bool note_state(device_safety_state& d, device_state state, millis at) {
     return false;
   bool was_known = d.state == device_state::on || d.state == device_state::off;
   d.state = state;
-  d.state_since_ms = at;
+  // The first state seen has lasted for an unknown time: count it as old, so
+  // a scheduler that just started does not hold every device for min on/off.
+  d.state_since_ms = was_known ? at : 0;
   if (!was_known || !d.last_automated || at < d.last_automated_ms)
     return false;
   bool wanted_on = switches_on(*d.last_automated);

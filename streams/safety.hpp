@@ -32,7 +32,7 @@ struct device_safety_state {
   std::string name; ///< as the hub names it; may be empty
   device_kind kind = device_kind::unknown;
   device_state state = device_state::unknown;
-  millis state_since_ms = 0; ///< when it last changed between on and off
+  millis state_since_ms = 0; ///< when it last changed between on and off (0: unknown, long ago)
   /// The last command automation sent it, and when.
   std::optional<command_action> last_automated;
   millis last_automated_ms = 0;

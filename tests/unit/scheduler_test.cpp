@@ -236,6 +236,9 @@ BOOST_AUTO_TEST_CASE(min_on_time_holds_an_automated_off) {
   r.set_schedules(
       {parsed(R"({"home":"h","device":"heat-pump","type":"off","start":"07:00"})", "s1")});
   runner_output out;
+  // Off when first seen (for long, as far as anyone knows), on at 05:58.
+  r.observe(telemetry("heat-pump", device_kind::hvac, device_state::off, at("2026-11-27T05:50:00Z")),
+            safety, out);
   r.observe(
       telemetry("heat-pump", device_kind::hvac, device_state::on, at("2026-11-27T05:58:00Z"), 900),
       safety, out);
