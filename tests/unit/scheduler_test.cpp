@@ -237,8 +237,9 @@ BOOST_AUTO_TEST_CASE(min_on_time_holds_an_automated_off) {
       {parsed(R"({"home":"h","device":"heat-pump","type":"off","start":"07:00"})", "s1")});
   runner_output out;
   // Off when first seen (for long, as far as anyone knows), on at 05:58.
-  r.observe(telemetry("heat-pump", device_kind::hvac, device_state::off, at("2026-11-27T05:50:00Z")),
-            safety, out);
+  r.observe(
+      telemetry("heat-pump", device_kind::hvac, device_state::off, at("2026-11-27T05:50:00Z")),
+      safety, out);
   r.observe(
       telemetry("heat-pump", device_kind::hvac, device_state::on, at("2026-11-27T05:58:00Z"), 900),
       safety, out);
@@ -395,3 +396,30 @@ BOOST_AUTO_TEST_CASE(away_off_through_the_registry) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_CASE(schedule_book_keeps_schedules_across_a_reopen) {
+  test::temp_dir dir;
+  auto s1 = parsed(R"({"home":"h1","device":"lamp","type":"on","start":"07:00"})", "sch-1");
+  auto s2 = parsed(R"({"home":"h2","type":"away_off","params":{"minutes":30}})", "sch-2");
+  auto s3 = parsed(R"({"home":"h1","type":"peak_avoid","start":"17:00","end":"21:00"})", "sch-3");
+  s3.created_ms = 5;
+  {
+    auto db = std::move(*storage::open_rocksdb_store({.dir = dir.path()}));
+    auto book = std::move(*storage::schedule_book::open(*db));
+    for (const auto& s : {s1, s2, s3})
+      BOOST_REQUIRE(book->put(s).has_value());
+    BOOST_TEST(book->remove("sch-2").value());
+    BOOST_TEST(!book->remove("sch-2").value());
+  }
+  auto db = std::move(*storage::open_rocksdb_store({.dir = dir.path()}));
+  auto book = std::move(*storage::schedule_book::open(*db));
+  BOOST_TEST(book->skipped() == 0u);
+  BOOST_TEST(book->home_of("sch-1").value() == "h1");
+  BOOST_TEST(!book->home_of("sch-2").has_value());
+  auto h1 = book->of_home("h1");
+  BOOST_REQUIRE(h1.size() == 2u);
+  BOOST_TEST((h1[0] == s1)); // oldest first
+  BOOST_TEST((h1[1] == s3));
+  BOOST_TEST((book->homes() == std::vector<std::string>{"h1"}));
+  BOOST_TEST(db->scan_records(storage::collection::schedules, {})->records.size() == 2u);
+}
