@@ -55,10 +55,15 @@ struct server::parts {
   // Declared before the actor system, which waits for its actors when it is
   // destroyed: aggregators may publish on the feed until they are gone.
   std::unique_ptr<adapters::feed_publisher> feed;
+  // The schedulers read the book and send commands until they are gone, so
+  // these outlive the actor system; sending is closed (under the mutex)
+  // before the links stop.
+  std::unique_ptr<storage::schedule_book> schedules;
+  std::mutex send_mutex;
+  bool sending_closed = false;
   caf::actor_system_config caf_config; // the actor system keeps a reference to it
   std::unique_ptr<caf::actor_system> system;
   actors::fleet_directory_actor directory;
-  std::unique_ptr<storage::schedule_book> schedules;
   std::unique_ptr<actors::scheduler_registry> schedulers;
   std::unique_ptr<storage::sample_writer> writer;
   std::unique_ptr<adapters::telemetry_metrics> telemetry_metrics;
@@ -66,14 +71,15 @@ struct server::parts {
   std::unique_ptr<adapters::hub_link> hubs;
   std::unique_ptr<adapters::mqtt_adapter> mqtt;
   std::atomic<bool> ready{false};
-  // Commands may come from scheduler actors until they are gone: closed
-  // (under the mutex) before the links stop.
-  std::mutex send_mutex;
-  bool sending_closed = false;
   std::unique_ptr<api::rest_api> api;
   std::optional<std::filesystem::path> admin_token_file;
   std::unique_ptr<api::rest_server> rest;
   bool stopped = false;
+
+  ~parts() {
+    std::lock_guard lock{send_mutex};
+    sending_closed = true; // also when start-up failed half-way
+  }
 };
 
 namespace {
