@@ -12,6 +12,7 @@
 
 #include "core/sample.hpp"
 #include "streams/dr_event.hpp"
+#include "streams/automation_types.hpp"
 #include "streams/home_windows.hpp"
 #include "streams/live_device.hpp"
 
@@ -30,6 +31,10 @@ using tick_atom = caf::atom_constant<caf::atom("tick")>;
 using zone_atom = caf::atom_constant<caf::atom("zone")>;
 using aggregator_atom = caf::atom_constant<caf::atom("aggregator")>;
 using dr_atom = caf::atom_constant<caf::atom("dr")>;
+using reload_atom = caf::atom_constant<caf::atom("reload")>;
+using plan_atom = caf::atom_constant<caf::atom("plan")>;
+using fire_atom = caf::atom_constant<caf::atom("fire")>;
+using inputs_atom = caf::atom_constant<caf::atom("inputs")>;
 
 // -- message types ------------------------------------------------------------
 
@@ -150,6 +155,22 @@ using dr_coordinator_actor = caf::typed_actor<
   caf::reacts_to<tick_atom>,
   /// The state last published for an event ("" when unknown).
   caf::replies_to<get_atom, std::string>::with<std::string>>;
+/// The optimizer's decisions for one home, replacing its earlier ones.
+using planned_starts = std::vector<streams::planned_start>;
+
+/// One home's automation: fires its schedules' commands at local time,
+/// its optimizer's planned starts and away_off, through the safety gate.
+using home_scheduler_actor = caf::typed_actor<
+  /// The home's schedules changed: reloads them from the schedule book.
+  caf::reacts_to<reload_atom>,
+  /// New samples of the home's devices, already durable (states, presence).
+  caf::reacts_to<ingest_atom, sample_list>,
+  /// The optimizer's planned starts for the home (replacing earlier ones).
+  caf::reacts_to<plan_atom, planned_starts>,
+  /// A timer of the scheduler itself (generation): fires what is due.
+  caf::reacts_to<fire_atom, std::uint64_t>,
+  /// What the home's schedules ask of the optimizer now.
+  caf::replies_to<inputs_atom>::with<streams::automation_inputs>>;
 
 } // namespace hems::actors
 
@@ -162,3 +183,5 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(hems::actors::window_batch)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(hems::actors::aggregator_status)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(hems::actors::known_devices)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(hems::streams::dr_event)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(hems::actors::planned_starts)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(hems::streams::automation_inputs)

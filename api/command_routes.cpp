@@ -114,6 +114,9 @@ http_reply post_command(command_services& s, const http_request& req) {
   if (s.known_device && !s.known_device(c->home, c->device))
     return error_reply(404, "not_found",
                        "device '" + c->device + "' is not known in home '" + c->home + "'");
+  if (s.refuse)
+    if (auto why = s.refuse(*c))
+      return error_reply(409, "safety", *why);
   command_record pending;
   pending.cmd = *c;
   pending.updated_ms = c->issued_ms;

@@ -19,6 +19,8 @@ struct command_services {
   std::function<void(command)> send;
   /// Whether the device exists in the home (unknown devices answer 404).
   std::function<bool(const std::string& home, const std::string& device)> known_device;
+  /// The safety gate (streams/safety.hpp): why a command may not go (409), if it may not.
+  std::function<std::optional<std::string>(const command&)> refuse = {};
 };
 
 std::vector<route> command_routes(std::shared_ptr<command_services> services);

@@ -12,7 +12,7 @@ rest_api::rest_api(storage::store& db, const clock& time, metrics_registry& metr
                    std::shared_ptr<command_services> commands,
                    std::shared_ptr<history_services> history, rest_api_options options)
   : metrics_(metrics), live_(std::move(live)), commands_(std::move(commands)),
-    history_(std::move(history)), tokens_(db, time),
+    history_(std::move(history)), schedules_(std::move(options.schedules)), tokens_(db, time),
     limiter_(options.per_token_limit, time), audit_(db, time) {}
 
 std::vector<route> rest_api::routes() {
@@ -26,6 +26,8 @@ std::vector<route> rest_api::routes() {
   add(command_routes(commands_));
   if (history_)
     add(history_routes(history_));
+  if (schedules_)
+    add(schedule_routes(schedules_));
   add(security_routes(std::make_shared<security_services>(tokens_, audit_)));
   if (events_)
     add(event_routes(events_));

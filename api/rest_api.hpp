@@ -13,6 +13,7 @@
 #include "api/history_routes.hpp"
 #include "api/http.hpp"
 #include "api/live_routes.hpp"
+#include "api/schedule_routes.hpp"
 #include "core/clock.hpp"
 #include "core/metrics.hpp"
 #include "security/audit_log.hpp"
@@ -24,6 +25,8 @@ namespace hems::api {
 
 struct rest_api_options {
   security::rate_limit per_token_limit;
+  /// Schedules (POST/GET/DELETE /schedule); null: not served.
+  std::shared_ptr<schedule_services> schedules = {};
 };
 
 class rest_api {
@@ -50,6 +53,7 @@ private:
   std::shared_ptr<command_services> commands_;
   std::shared_ptr<history_services> history_; ///< null: a server that keeps no history
   std::shared_ptr<event_hub> events_;         ///< null: no GET /events
+  std::shared_ptr<schedule_services> schedules_; ///< null: no schedules
   security::token_registry tokens_;
   security::rate_limiter limiter_;
   security::audit_log audit_;

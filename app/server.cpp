@@ -9,12 +9,14 @@
 //   hub ROUTER <── commands (tracker: resend, expiry) ──> commands store, feed
 //   MQTT broker <── commands to devices that came from MQTT (confirmed by their state)
 //   REST (Pistache) -> asks the directory / reads the store / sends commands
+//   schedules -> a scheduler per home (fires at local time, safety gate) -> commands
 
 #include "app/server.hpp"
 
 #include <algorithm>
 #include <csignal>
 #include <iostream>
+#include <mutex>
 
 #include <caf/all.hpp>
 #include <caf/io/middleman.hpp>
@@ -23,6 +25,7 @@
 #include "actors/dr_coordinator.hpp"
 #include "actors/fleet_directory.hpp"
 #include "actors/live_board.hpp"
+#include "actors/scheduler_registry.hpp"
 #include "adapters/handshake_monitor.hpp"
 #include "adapters/hub_link.hpp"
 #include "adapters/zap_authenticator.hpp"
@@ -40,6 +43,7 @@
 #include "api/rest_api.hpp"
 #include "api/rest_server.hpp"
 #include "api/static_files.hpp"
+#include "api/schedule_routes.hpp"
 #include "app/admin_token.hpp"
 #include "app/recovery.hpp"
 #include "cluster/assignment.hpp"
@@ -62,11 +66,18 @@ struct server::parts {
   // Declared before the actor system, which waits for its actors when it is
   // destroyed: aggregators may publish on the feed until they are gone.
   std::unique_ptr<adapters::feed_publisher> feed;
+  // The schedulers read the book and send commands until they are gone, so
+  // these outlive the actor system; sending is closed (under the mutex)
+  // before the links stop.
+  std::unique_ptr<storage::schedule_book> schedules;
+  std::mutex send_mutex;
+  bool sending_closed = false;
   caf::actor_system_config caf_config; // the actor system keeps a reference to it
   std::unique_ptr<caf::actor_system> system;
   actors::fleet_directory_actor directory;
   actors::dr_coordinator_actor demand_response;
   cluster::cluster_node_actor cluster_node;
+  std::unique_ptr<actors::scheduler_registry> schedulers;
   std::unique_ptr<storage::sample_writer> writer;
   std::unique_ptr<adapters::telemetry_metrics> telemetry_metrics;
   std::unique_ptr<adapters::pull_ingest> ingest;
@@ -79,6 +90,11 @@ struct server::parts {
   std::optional<std::filesystem::path> admin_token_file;
   std::unique_ptr<api::rest_server> rest;
   bool stopped = false;
+
+  ~parts() {
+    std::lock_guard lock{send_mutex};
+    sending_closed = true; // also when start-up failed half-way
+  }
 };
 
 namespace {
@@ -216,10 +232,12 @@ result<std::optional<adapters::curve_server>> load_curve(parts& p, const server_
 
 // Committed samples go to the actors, and to the feed if anyone listens.
 storage::sample_writer::dispatch_fn dispatch_to(parts& p) {
-  return [directory = p.directory, feed = p.feed.get()](std::vector<sample>&& accepted) {
+  return [directory = p.directory, feed = p.feed.get(),
+          schedulers = p.schedulers.get()](std::vector<sample>&& accepted) {
     if (feed->has_subscribers())
       for (const auto& s : accepted)
         feed->publish("home/" + s.home + "/telemetry", sample_to_json(s));
+    schedulers->samples(accepted);
     caf::anon_send(directory, actors::ingest_atom::value, std::move(accepted));
   };
 }
@@ -272,6 +290,51 @@ result<void> start_feed(parts& p, const server_config& config) {
   if (!feed)
     return std::unexpected(feed.error());
   p.feed = std::move(*feed);
+  return {};
+}
+
+// The safety settings of a home. Until preferences exist every home has the
+// defaults (essential: anything named fridge, freezer or medical).
+streams::safety_settings safety_of(const std::string& /*home*/) { return {}; }
+
+// A command goes over MQTT to a device that came from MQTT, else via its hub.
+std::function<void(command)> command_sender(parts& p) {
+  return [&p](command c) {
+    std::lock_guard lock{p.send_mutex};
+    auto* mqtt = &p.mqtt;
+    auto* hubs = &p.hubs;
+    if (p.sending_closed)
+      return;
+    if (*mqtt && (*mqtt)->owns(c.home, c.device))
+      (*mqtt)->send_command(std::move(c));
+    else if (*hubs)
+      (*hubs)->send_command(std::move(c));
+  };
+}
+
+// Schedules and a scheduler per home that has some (actors/home_scheduler.hpp).
+result<void> start_automation(parts& p, const server_config& config) {
+  auto book = storage::schedule_book::open(*p.db);
+  if (!book)
+    return std::unexpected(book.error());
+  p.schedules = std::move(*book);
+  auto context = std::make_shared<actors::scheduler_context>();
+  context->time = p.time;
+  context->book = p.schedules.get();
+  context->send = command_sender(p);
+  context->safety = safety_of;
+  context->time_zone = [db = p.db.get(), fallback = config.default_time_zone](const std::string& home) {
+    if (auto* history = db->history())
+      if (auto zone = history->get_home_value(home, "time_zone"); zone && *zone)
+        return **zone;
+    return fallback;
+  };
+  context->notifier = std::make_shared<actors::automation_notifier>(
+    p.db.get(), notification_fanout(p),
+    &p.metrics.add_counter("hems_automation_notifications_total",
+                           "Notifications from automation, stored and published."));
+  p.schedulers = std::make_unique<actors::scheduler_registry>(*p.system, std::move(context));
+  p.schedulers->start();
   return {};
 }
 
@@ -366,18 +429,27 @@ result<void> start_rest(parts& p, const server_config& config, actors::live_cont
                        [ready = &p.ready] { return ready->load(); }});
   live->live = std::move(context);
   auto commands = std::make_shared<api::command_services>(api::command_services{
-    *p.db, *p.time,
-    [hubs = p.hubs.get(), mqtt = p.mqtt.get()](command c) {
-      // A device that came from MQTT is commanded over MQTT; others via their hub.
-      if (mqtt && mqtt->owns(c.home, c.device))
-        mqtt->send_command(std::move(c));
-      else
-        hubs->send_command(std::move(c));
-    },
+    *p.db, *p.time, command_sender(p),
     [live](const std::string& home, const std::string& device) {
       auto view = api::ask_home_view(*live, home);
       return view && std::any_of(view->devices.begin(), view->devices.end(),
                                  [&](const auto& d) { return d.status.device == device; });
+    }});
+  commands->refuse = api::rest_command_gate(safety_of);
+  auto schedules = std::make_shared<api::schedule_services>(api::schedule_services{
+    *p.schedules, *p.time,
+    [live](const std::string& home) { return api::ask_home_view(*live, home).has_value(); },
+    [live](const std::string& home, const std::string& device) -> std::optional<device_kind> {
+      auto view = api::ask_home_view(*live, home);
+      if (view)
+        for (const auto& d : view->devices)
+          if (d.status.device == device)
+            return d.status.kind;
+      return std::nullopt;
+    },
+    safety_of,
+    [schedulers = p.schedulers.get()](const std::string& home) {
+      schedulers->schedules_changed(home);
     }});
   std::shared_ptr<api::history_services> history;
   if (config.history) {
@@ -387,8 +459,11 @@ result<void> start_rest(parts& p, const server_config& config, actors::live_cont
       return api::usage_windows(*history, req, home);
     };
   }
+  api::rest_api_options api_options;
+  api_options.per_token_limit = config.per_token_limit;
+  api_options.schedules = schedules;
   p.api = std::make_unique<api::rest_api>(*p.db, *p.time, p.metrics, live, commands, history,
-                                          api::rest_api_options{config.per_token_limit});
+                                          api_options);
   p.api->add(api::fleet_routes(std::make_shared<api::fleet_services>(api::fleet_services{
     *p.db, *p.time,
     api::local_fleet_source(live->live->board, live->live->settings, p.db->history())})));
@@ -470,6 +545,8 @@ result<std::unique_ptr<server>> server::start(const server_config& config) {
     caf::anon_send_exit(p->cluster_node, caf::exit_reason::user_shutdown);
     return std::unexpected(e);
   };
+  if (auto ok = start_automation(*p, config); !ok)
+    return abandon(ok.error());
   if (auto ok = start_links(*p, config, std::move(records)); !ok)
     return abandon(ok.error());
   if (auto ok = start_rest(*p, config, context); !ok)
@@ -490,6 +567,11 @@ void server::stop() {
   p.ready = false;
   p.events->stop(); // its streams write into REST's connections
   p.rest->stop();
+  p.schedulers->stop();
+  {
+    std::lock_guard lock{p.send_mutex};
+    p.sending_closed = true;
+  }
   p.ingest->stop();
   if (p.mqtt)
     p.mqtt->stop();

@@ -70,12 +70,13 @@ enum cf_index : std::size_t {
   cf_notifications,
   cf_fleet_groups,
   cf_dr_events,
+  cf_schedules,
   cf_count
 };
 constexpr const char* cf_names[cf_count] = {
   "default", "devices",       "samples", "settings", "commands",     "tokens",
   "audit",   "sample_chunks", "windows", "homes",    "notifications",
-  "fleet_groups", "dr_events"};
+  "fleet_groups", "dr_events", "schedules"};
 
 cf_index cf_of(collection c) {
   switch (c) {
@@ -87,6 +88,8 @@ cf_index cf_of(collection c) {
       return cf_fleet_groups;
     case collection::dr_events:
       return cf_dr_events;
+    case collection::schedules:
+      return cf_schedules;
   }
   return cf_default;
 }
@@ -597,6 +600,15 @@ public:
     auto s = db_->Put(opts, cfs_[cf_of(c)], key, value);
     if (!s.ok())
       return std::unexpected(to_error(s, "put record"));
+    return {};
+  }
+
+  result<void> delete_record(collection c, std::string_view key) override {
+    rocksdb::WriteOptions opts;
+    opts.sync = true;
+    auto s = db_->Delete(opts, cfs_[cf_of(c)], key);
+    if (!s.ok())
+      return std::unexpected(to_error(s, "delete record"));
     return {};
   }
 

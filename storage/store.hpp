@@ -55,6 +55,7 @@ enum class collection : std::uint8_t {
   audit,  ///< big-endian time + sequence -> audit entry
   fleet_groups, ///< group name -> the group's JSON (an empty value: deleted)
   dr_events,    ///< event id -> the demand-response event's JSON
+  schedules, ///< home \0 schedule id -> schedule JSON (streams/schedule.hpp)
 };
 
 /// Records with start <= key < end (no upper bound when end is empty), in key
@@ -97,6 +98,8 @@ public:
   virtual result<std::optional<std::string>> get_record(collection c, std::string_view key) = 0;
   virtual result<void> put_record(collection c, std::string_view key, std::string_view value) = 0;
   virtual result<record_page> scan_records(collection c, const record_query& q) = 0;
+  /// Removes a record (no error when there is none).
+  virtual result<void> delete_record(collection c, std::string_view key) = 0;
 
   /// Windows, chunks, home values and notifications; null for a store that
   /// keeps no history.

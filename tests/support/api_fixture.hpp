@@ -72,13 +72,29 @@ struct api_fixture {
         return view && std::any_of(view->devices.begin(), view->devices.end(),
                                    [&](const auto& d) { return d.status.device == device; });
       }});
+    commands->refuse = api::rest_command_gate([](const std::string&) { return streams::safety_settings{}; });
+    schedules = std::move(*storage::schedule_book::open(*db));
+    auto schedule_services = std::make_shared<api::schedule_services>(api::schedule_services{
+      *schedules, *time,
+      [live](const std::string& home) { return api::ask_home_view(*live, home).has_value(); },
+      [live](const std::string& home, const std::string& device) -> std::optional<device_kind> {
+        auto view = api::ask_home_view(*live, home);
+        if (view)
+          for (const auto& d : view->devices)
+            if (d.status.device == device)
+              return d.status.kind;
+        return std::nullopt;
+      },
+      [](const std::string&) { return streams::safety_settings{}; }});
     auto history = std::make_shared<api::history_services>(
       api::history_services{*system, directory, *db, "UTC"});
     live->usage_windows = [history](const api::http_request& req, const std::string& home) {
       return api::usage_windows(*history, req, home);
     };
-    api = std::make_unique<api::rest_api>(*db, *time, metrics, live, commands, history,
-                                          api::rest_api_options{limit});
+    api::rest_api_options options;
+    options.per_token_limit = limit;
+    options.schedules = schedule_services;
+    api = std::make_unique<api::rest_api>(*db, *time, metrics, live, commands, history, options);
     events = std::make_shared<api::event_hub>(
       *time, metrics, [live](const std::string& home) -> std::optional<actors::home_view> {
         auto view = api::ask_home_view(*live, home);
@@ -130,6 +146,7 @@ struct api_fixture {
 
   temp_dir dir;
   std::unique_ptr<storage::store> db;
+  std::unique_ptr<storage::schedule_book> schedules;
   std::shared_ptr<manual_clock> time = std::make_shared<manual_clock>(api_t0);
   metrics_registry metrics;
   caf::actor_system_config config;

@@ -44,6 +44,9 @@ public:
                                             const storage::record_query& q) override {
     return inner_->scan_records(c, q);
   }
+  result<void> delete_record(storage::collection c, std::string_view k) override {
+    return inner_->delete_record(c, k);
+  }
 
 private:
   std::unique_ptr<storage::store> inner_;

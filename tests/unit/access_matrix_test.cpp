@@ -52,6 +52,14 @@ struct matrix_fixture : api_fixture {
     {"/dr/events/:id", [this](const std::string& home) { return make_dr_event(home); }},
     {"/dr/events/:id/cancel", [this](const std::string& home) { return make_dr_event(home); }},
     {"/dr/events/:id/opt_out", [this](const std::string& home) { return make_dr_event(home); }},
+    {"/schedule/:id",
+     [this](const std::string& home) {
+       auto s = streams::parse_schedule(R"({"home":")" + home +
+                                        R"(","device":"heat-pump","type":"on","start":"07:00"})");
+       s->id = streams::new_schedule_id();
+       (void)schedules->put(*s);
+       return s->id;
+     }},
   };
 
   int made = 0;

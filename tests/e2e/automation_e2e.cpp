@@ -1,0 +1,213 @@
+#define BOOST_TEST_MODULE automation_e2e
+#include <boost/test/unit_test.hpp>
+
+// Automation against the real hems binary and a hub (the hub client library
+// with a few obedient devices): a home whose presence sensor goes quiet has
+// its lights and plugs switched off by away_off within the configured
+// minutes and their telemetry then shows zero; the fridge is never switched
+// off by any path (schedule 409, REST command 409, away_off skips it).
+//
+// The `run` lands-in-the-cheapest-window test needs the optimizer loop
+// (branch auto-plan): it sends planned starts through
+// actors::scheduler_registry::planned, which the scheduler unit tests drive.
+
+#include <map>
+#include <thread>
+
+#include <simdjson.h>
+#include <zmq.hpp>
+
+#include "adapters/hub_client.hpp"
+#include "core/json_writer.hpp"
+#include "core/sample_json.hpp"
+#include "tests/support/hems_process.hpp"
+#include "tests/support/http_client.hpp"
+#include "tests/support/temp_dir.hpp"
+
+using namespace hems;
+using namespace hems::test;
+using namespace std::chrono_literals;
+
+namespace {
+
+// The devices of one home, as a hub sees them: they do what they are told.
+struct simulated_home {
+  struct device {
+    device_kind kind;
+    device_state state;
+    double power_on_w;
+    std::optional<bool> occupied;
+  };
+  std::string home;
+  std::map<std::string, device> devices;
+  std::vector<command> received;
+  std::uint64_t seq = 0;
+
+  std::string batch(millis now) {
+    json_writer w;
+    w.begin_array();
+    ++seq;
+    for (const auto& [id, d] : devices) {
+      sample s;
+      s.home = home;
+      s.device = id;
+      s.ts_ms = now;
+      s.seq = seq;
+      s.kind = d.kind;
+      s.state = d.state;
+      s.power_w = d.state == device_state::on ? d.power_on_w : 0;
+      s.occupied = d.occupied;
+      write_sample(w, s);
+    }
+    w.end_array();
+    return w.take();
+  }
+
+  adapters::hub_command_ack obey(const command& c) {
+    received.push_back(c);
+    auto it = devices.find(c.device);
+    if (it == devices.end())
+      return {c.id, command_status::failed, "no such device"};
+    if (c.action == command_action::off)
+      it->second.state = device_state::off;
+    else if (c.action == command_action::on || c.action == command_action::start)
+      it->second.state = device_state::on;
+    return {c.id, command_status::done, ""};
+  }
+};
+
+bool has_command(const simulated_home& h, const std::string& device, command_action a) {
+  return std::any_of(h.received.begin(), h.received.end(),
+                     [&](const command& c) { return c.device == device && c.action == a; });
+}
+
+double device_power(std::uint16_t port, const std::string& home, const std::string& device) {
+  auto r = http_get(port, "/devices?home=" + home);
+  simdjson::dom::parser p;
+  auto doc = p.parse(r.body);
+  if (doc.error())
+    return -1;
+  simdjson::dom::array devices;
+  if (doc["devices"].get(devices))
+    return -1;
+  for (auto d : devices) {
+    std::string_view id;
+    double power;
+    if (!d["id"].get(id) && id == device && !d["power_w"].get(power))
+      return power;
+  }
+  return -1;
+}
+
+} // namespace
+
+BOOST_AUTO_TEST_CASE(an_empty_home_switches_its_lights_off_but_never_the_fridge) {
+  temp_dir dir;
+  hems_process server{dir.path() / "data", {"--rate-limit", "0"}};
+  auto port = server.http_port();
+  zmq::context_t ctx{1};
+  system_clock time;
+  adapters::hub_client_options o;
+  o.endpoint = server.hub_endpoint();
+  o.hub = "hub-away";
+  o.homes = {"h-away"};
+  o.ack_timeout_ms = 2000;
+  adapters::hub_client hub{ctx, o, time};
+
+  simulated_home home;
+  home.home = "h-away";
+  home.devices = {
+      {"hall-light", {device_kind::light, device_state::on, 40, {}}},
+      {"tv-plug", {device_kind::plug, device_state::on, 80, {}}},
+      {"kitchen-fridge", {device_kind::plug, device_state::on, 90, {}}},
+      {"heat-pump", {device_kind::hvac, device_state::on, 900, {}}},
+      {"pir-hall", {device_kind::presence, device_state::unknown, 0, true}},
+  };
+  auto handler = [&](const command& c) { return home.obey(c); };
+  // Like a real hub: every device's state once a second.
+  millis last_sent = 0;
+  auto tick = [&] {
+    auto now = time.now_ms();
+    if (now - last_sent >= 1000) {
+      hub.send(home.batch(now), home.devices.size());
+      last_sent = now;
+    }
+    hub.poll(20ms, handler);
+  };
+  BOOST_REQUIRE(eventually([&] {
+    tick();
+    return device_power(port, "h-away", "kitchen-fridge") == 90;
+  }));
+
+  auto post = [&](const std::string& path, const std::string& body) {
+    return http_request(port, "POST", path, body);
+  };
+  // The fridge: no schedule may switch it off, nor a resident's command.
+  auto refused = post(
+      "/schedule", R"({"home":"h-away","device":"kitchen-fridge","type":"off","start":"03:00"})");
+  BOOST_TEST(refused.status == 409);
+  BOOST_TEST(refused.body.find("\"error\":\"safety\"") != std::string::npos);
+  BOOST_TEST(refused.body.find("essential") != std::string::npos);
+  BOOST_TEST(
+      post("/commands", R"({"home":"h-away","device":"kitchen-fridge","action":"off"})").status ==
+      409);
+  BOOST_TEST(post("/schedule", R"({"home":"h-away","device":"ghost","type":"on","start":"03:00"})")
+                 .status == 404);
+  BOOST_TEST(post("/schedule", R"({"home":"h-nowhere","type":"away_off","params":{"minutes":1}})")
+                 .status == 404);
+  auto bad = post("/schedule", R"({"home":"h-away","type":"away_off","params":{"minutes":0}})");
+  BOOST_TEST(bad.status == 400);
+  BOOST_TEST(bad.body.find("params.minutes") != std::string::npos);
+
+  auto created = post("/schedule", R"({"home":"h-away","type":"away_off","params":{"minutes":1}})");
+  BOOST_REQUIRE_EQUAL(created.status, 201);
+  simdjson::dom::parser parser;
+  std::string id{parser.parse(created.body)["id"].get_string().value()};
+  BOOST_TEST(id.starts_with("sch-"));
+  auto listed = http_get(port, "/schedule?home=h-away");
+  BOOST_TEST(listed.status == 200);
+  BOOST_TEST(listed.body.find(id) != std::string::npos);
+
+  // Nobody home from now on.
+  for (int i = 0; i < 3; ++i)
+    tick();
+  home.devices["pir-hall"].occupied = false;
+  auto emptied = std::chrono::steady_clock::now();
+  BOOST_REQUIRE(eventually(
+      [&] {
+        tick();
+        return has_command(home, "hall-light", command_action::off) &&
+               has_command(home, "tv-plug", command_action::off);
+      },
+      150s));
+  auto took = std::chrono::steady_clock::now() - emptied;
+  BOOST_TEST_MESSAGE("lights off after "
+                     << std::chrono::duration_cast<std::chrono::seconds>(took).count() << " s");
+  BOOST_TEST(took >= 55s);  // not before the home was empty for a minute (sample times)
+  BOOST_TEST(took <= 100s); // and soon after
+  // Their telemetry shows it.
+  BOOST_REQUIRE(eventually([&] {
+    tick();
+    return device_power(port, "h-away", "hall-light") == 0 &&
+           device_power(port, "h-away", "tv-plug") == 0;
+  }));
+  BOOST_TEST(device_power(port, "h-away", "kitchen-fridge") == 90);
+  BOOST_TEST(device_power(port, "h-away", "heat-pump") == 900); // not a light or plug
+  for (const auto& c : home.received)
+    BOOST_TEST(c.device != "kitchen-fridge");
+
+  // Stored notifications say what automation did; the commands' outcomes are kept.
+  BOOST_REQUIRE(eventually([&] {
+    tick();
+    auto n = http_get(port, "/notifications?home=h-away&from=0");
+    auto c = http_get(port, "/commands?home=h-away");
+    return n.body.find("\"kind\":\"automation\"") != std::string::npos &&
+           c.body.find("\"source\":\"schedule:" + id + "\"") != std::string::npos &&
+           c.body.find("\"status\":\"done\"") != std::string::npos;
+  }));
+
+  auto del = http_request(port, "DELETE", "/schedule/" + id);
+  BOOST_TEST(del.status == 204);
+  BOOST_TEST(http_request(port, "DELETE", "/schedule/" + id).status == 404);
+  BOOST_TEST(http_get(port, "/schedule?home=h-away").body.find(id) == std::string::npos);
+}
