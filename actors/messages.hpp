@@ -11,6 +11,7 @@
 #include <caf/all.hpp>
 
 #include "core/sample.hpp"
+#include "streams/home_plan_builder.hpp"
 #include "streams/home_windows.hpp"
 #include "streams/live_device.hpp"
 
@@ -28,6 +29,12 @@ using device_atom = caf::atom_constant<caf::atom("device")>;
 using tick_atom = caf::atom_constant<caf::atom("tick")>;
 using zone_atom = caf::atom_constant<caf::atom("zone")>;
 using aggregator_atom = caf::atom_constant<caf::atom("aggregator")>;
+using inputs_atom = caf::atom_constant<caf::atom("inputs")>;
+using reload_atom = caf::atom_constant<caf::atom("reload")>;
+using forecast_atom = caf::atom_constant<caf::atom("forecast")>;
+using dr_atom = caf::atom_constant<caf::atom("dr")>;
+using replan_atom = caf::atom_constant<caf::atom("replan")>;
+using planned_atom = caf::atom_constant<caf::atom("planned")>;
 
 // -- message types ------------------------------------------------------------
 
@@ -140,6 +147,33 @@ using fleet_directory_actor = caf::typed_actor<
   /// Looks up a home's aggregator (invalid when unknown).
   caf::replies_to<aggregator_atom, std::string>::with<aggregator_actor>>;
 
+/// A home's plan for the scheduler: what to start when.
+using planned_starts = std::vector<streams::planned_start>;
+/// A home's current demand-response events.
+using dr_events = std::vector<streams::dr_event>;
+
+/// Learns the plans optimizers issue (the scheduler that fires them).
+using plan_listener_actor = caf::typed_actor<
+  /// A home's new plan (home, starts): replaces the home's previous one.
+  caf::reacts_to<planned_atom, std::string, planned_starts>>;
+
+/// One home's optimizer loop (actors/home_optimizer.hpp).
+using home_optimizer_actor = caf::typed_actor<
+  /// The home's run requests and blocked intervals, replacing the previous ones.
+  caf::reacts_to<inputs_atom, streams::automation_inputs>,
+  /// The home's preferences, tariff or time zone changed in storage: re-read them.
+  caf::reacts_to<reload_atom>,
+  /// A new base-load forecast for the home.
+  caf::reacts_to<forecast_atom, streams::load_forecast>,
+  /// The home's demand-response events, replacing the previous ones.
+  caf::reacts_to<dr_atom, dr_events>,
+  /// The debounce timer: re-plans if no newer change came since (its generation).
+  caf::reacts_to<replan_atom, std::uint64_t>,
+  /// The interval timer: re-plans (prices and time moved on).
+  caf::reacts_to<tick_atom>,
+  /// Asks for the current plan (computed_ms 0: none yet).
+  caf::replies_to<get_atom>::with<streams::home_plan>>;
+
 } // namespace hems::actors
 
 // Local messages only (no network serialization yet): allowed without inspect.
@@ -150,3 +184,8 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(hems::actors::home_view)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(hems::actors::window_batch)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(hems::actors::aggregator_status)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(hems::actors::known_devices)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(hems::streams::automation_inputs)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(hems::streams::load_forecast)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(hems::streams::home_plan)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(hems::actors::planned_starts)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(hems::actors::dr_events)

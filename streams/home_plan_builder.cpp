@@ -20,6 +20,9 @@ struct run_slots {
   std::vector<std::pair<int, int>> ranges; ///< allowed start slots, inclusive
 };
 
+/// Currency per kWh added per slot ahead to break ties (see plan_home).
+constexpr double tie_break_per_slot = 1e-6;
+
 int ceil_slots(millis dt, millis slot_ms) {
   return static_cast<int>(floor_div(dt + slot_ms - 1, slot_ms));
 }
@@ -218,15 +221,21 @@ home_plan plan_home(const home_plan_inputs& in) {
         best = std::move(s);
     return best;
   };
+  // Equal prices leave starts tied; a tiny cost rising with time makes the
+  // earliest of them win, so re-plans keep a start instead of hopping between
+  // equals. Reported costs use the real prices.
+  plan_problem tied = base;
+  for (std::size_t s = 0; s < tied.import_price.size(); ++s)
+    tied.import_price[s] += tie_break_per_slot * static_cast<double>(s);
   std::string why;
-  auto best = solve_all(base, &why);
-  if (!best && base.max_import_kw) {
+  auto best = solve_all(tied, &why);
+  if (!best && tied.max_import_kw) {
     // The cap cannot hold (the base load alone may exceed it): plan without
     // it rather than not at all, and say so.
     out.notes.push_back("the import cap of " + std::to_string(static_cast<long>(*in.preferences.import_cap_w)) +
                         " W cannot hold (" + why + "); planned without it");
-    base.max_import_kw.reset();
-    best = solve_all(base, &why);
+    tied.max_import_kw.reset();
+    best = solve_all(tied, &why);
   }
   if (!best) {
     for (const auto& r : runs)
@@ -234,7 +243,7 @@ home_plan plan_home(const home_plan_inputs& in) {
     out.status = "infeasible";
     return out;
   }
-  out.expected_cost = best->result.cost;
+  out.expected_cost = plan_cost(base, best->result.grid_kw);
   out.status = runs.empty() ? "empty" : best->result.optimal ? "optimal" : "feasible";
   out.gap = best->result.gap;
   double hours = best->problem.slot_hours();
@@ -247,8 +256,8 @@ home_plan plan_home(const home_plan_inputs& in) {
     l.start_ms = out.from + start * in.slot_ms;
     l.end_ms = l.start_ms + run.duration_ms;
     l.energy_wh = run.power_w * static_cast<double>(run.duration_ms) / hour_ms;
-    l.cost = load_cost(r.profile_kw, best->problem.import_price, start, hours);
-    l.saving = load_cost(r.profile_kw, best->problem.import_price, r.natural_start, hours) - l.cost;
+    l.cost = load_cost(r.profile_kw, base.import_price, start, hours);
+    l.saving = load_cost(r.profile_kw, base.import_price, r.natural_start, hours) - l.cost;
     if (i < best->result.explanations.size())
       l.bound_by = best->result.explanations[i].bound_by;
     bool blocked_natural = start_blocked(in, run.device, out.from + r.natural_start * in.slot_ms);
