@@ -51,22 +51,10 @@ bool same_times(const planned_starts& a, const planned_starts& b) {
                     });
 }
 
-// What the builder needs, read from storage and the actor's state.
-streams::home_plan_inputs gather_inputs(const home_optimizer_state& st,
-                                        streams::home_preferences& prefs) {
+// What the builder needs: storage's settings and the actor's messages.
+streams::home_plan_inputs gather_inputs(const home_optimizer_state& st) {
   const auto& s = *st.settings;
-  auto& db = *s.db->history();
-  streams::home_plan_inputs in;
-  in.home = st.home;
-  in.now = s.time->now_ms();
-  auto zone = streams::local_zone::from_name(stored_time_zone(db, st.home, s.default_time_zone));
-  in.zone = zone ? *zone : streams::local_zone{};
-  // Unreadable settings plan as if absent: a plan on defaults beats none.
-  if (auto p = stored_preferences(db, st.home))
-    prefs = std::move(*p);
-  in.preferences = prefs;
-  if (auto t = stored_tariff(db, st.home))
-    in.tariff = std::move(*t);
+  auto in = stored_plan_inputs(*s.db->history(), st.home, s.time->now_ms(), s.default_time_zone);
   in.forecast = st.forecast;
   in.automation = st.inputs;
   in.dr_events = st.dr;
@@ -79,11 +67,11 @@ void replan(self_ptr self) {
   auto& st = self->state;
   const auto& s = *st.settings;
   auto& db = *s.db->history();
-  streams::home_preferences prefs;
-  auto plan = streams::plan_home(gather_inputs(st, prefs));
+  auto in = gather_inputs(st);
+  auto plan = streams::plan_home(in);
   // A failed write keeps the plan in memory; the next re-plan writes again.
   (void)db.put_home_value(st.home, plan_value, streams::home_plan_json(plan));
-  if (prefs.notifications.automation) {
+  if (in.preferences.notifications.automation) {
     std::vector<storage::notification_record> notes;
     for (const auto& l : streams::moved_loads(plan, st.issued))
       notes.push_back(moved_notification(st.home, plan.computed_ms, l, plan.currency));
@@ -135,6 +123,21 @@ result<streams::home_tariff> stored_tariff(storage::history_store& db, const std
   if (!t)
     return fail(errc::corruption, "stored tariff: " + t.error().field + ": " + t.error().detail);
   return std::move(*t);
+}
+
+streams::home_plan_inputs stored_plan_inputs(storage::history_store& db, const std::string& home,
+                                             millis now, const std::string& default_time_zone) {
+  streams::home_plan_inputs in;
+  in.home = home;
+  in.now = now;
+  auto zone = streams::local_zone::from_name(stored_time_zone(db, home, default_time_zone));
+  in.zone = zone ? *zone : streams::local_zone{};
+  // Unreadable settings plan as if absent: a plan on defaults beats none.
+  if (auto p = stored_preferences(db, home))
+    in.preferences = std::move(*p);
+  if (auto t = stored_tariff(db, home))
+    in.tariff = std::move(*t);
+  return in;
 }
 
 std::string stored_time_zone(storage::history_store& db, const std::string& home,

@@ -39,6 +39,12 @@ result<streams::home_tariff> stored_tariff(storage::history_store& db, const std
 std::string stored_time_zone(storage::history_store& db, const std::string& home,
                              const std::string& fallback);
 
+/// A home's plan inputs from storage alone (zone, preferences, tariff; no
+/// run requests, forecast or events): what the optimizer starts from, and
+/// what GET /plan plans on before the optimizer stored a plan.
+streams::home_plan_inputs stored_plan_inputs(storage::history_store& db, const std::string& home,
+                                             millis now, const std::string& default_time_zone);
+
 struct optimizer_settings {
   std::shared_ptr<const clock> time;
   storage::store* db = nullptr; ///< db->history() is not null; outlives the actors

@@ -19,6 +19,7 @@
 #include <zmq.hpp>
 
 #include "actors/fleet_directory.hpp"
+#include "actors/home_optimizer.hpp"
 #include "actors/live_board.hpp"
 #include "adapters/handshake_monitor.hpp"
 #include "adapters/hub_link.hpp"
@@ -54,6 +55,7 @@ struct server::parts {
   caf::actor_system_config caf_config; // the actor system keeps a reference to it
   std::unique_ptr<caf::actor_system> system;
   actors::fleet_directory_actor directory;
+  std::shared_ptr<actors::home_optimizers> optimizers; ///< with history only
   std::unique_ptr<storage::sample_writer> writer;
   std::unique_ptr<adapters::telemetry_metrics> telemetry_metrics;
   std::unique_ptr<adapters::pull_ingest> ingest;
@@ -245,6 +247,20 @@ result<void> start_links(parts& p, const server_config& config,
   return {};
 }
 
+// One optimizer per home, spawned when its preferences, tariff or schedules
+// are first set; its automation notifications go out on the feed.
+std::shared_ptr<actors::home_optimizers> start_optimizers(parts& p, const server_config& config) {
+  auto settings = std::make_shared<actors::optimizer_settings>();
+  settings->time = p.time;
+  settings->db = p.db.get();
+  settings->default_time_zone = config.default_time_zone;
+  settings->on_notification = [feed = p.feed.get()](const std::string& home,
+                                                    const storage::notification_record& n) {
+    feed->publish_if_heard("home/" + home + "/notification", [&] { return n.json; });
+  };
+  return std::make_shared<actors::home_optimizers>(*p.system, std::move(settings));
+}
+
 result<void> start_rest(parts& p, const server_config& config, actors::live_context_ptr context) {
   auto live = std::make_shared<api::live_services>(
     api::live_services{*p.system, p.directory, *p.db, p.metrics,
@@ -271,9 +287,13 @@ result<void> start_rest(parts& p, const server_config& config, actors::live_cont
     live->usage_windows = [history](const api::http_request& req, const std::string& home) {
       return api::usage_windows(*history, req, home);
     };
+    p.optimizers = start_optimizers(p, config);
   }
+  api::rest_api_options options;
+  options.per_token_limit = config.per_token_limit;
+  options.optimizers = p.optimizers;
   p.api = std::make_unique<api::rest_api>(*p.db, *p.time, p.metrics, live, commands, history,
-                                          api::rest_api_options{config.per_token_limit});
+                                          std::move(options));
   auto admin = ensure_admin_token(p.api->tokens(), p.api->audit(), config.data_dir,
                                   config.reissue_admin_token);
   if (!admin)
@@ -344,6 +364,8 @@ void server::stop() {
   p.monitor->stop();
   if (p.zap)
     p.zap->stop();
+  if (p.optimizers)
+    p.optimizers->stop();
   caf::anon_send_exit(p.directory, caf::exit_reason::user_shutdown);
 }
 

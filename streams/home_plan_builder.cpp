@@ -78,6 +78,59 @@ std::expected<run_slots, std::string> slots_of(const home_plan_inputs& in, const
   return out;
 }
 
+/// An energy request as the problem sees it.
+struct energy_slots {
+  std::size_t request = 0;
+  int first = 0;
+  int finish = 0;        ///< the chosen window [first, finish)
+  int natural_first = 0; ///< without automation: full power from here
+};
+
+std::expected<energy_slots, std::string> energy_slots_of(const home_plan_inputs& in,
+                                                         const plan_problem& p, std::size_t index,
+                                                         millis from) {
+  const auto& e = in.energy[index];
+  if (!(e.energy_wh > 0) || !(e.max_w > 0))
+    return std::unexpected("needs energy and a power above zero");
+  int first = std::max({0, ceil_slots(e.earliest_ms - from, in.slot_ms),
+                        ceil_slots(in.now - from, in.slot_ms)});
+  int finish = std::min<int>(p.horizon, static_cast<int>(floor_div(e.deadline_ms - from, in.slot_ms)));
+  double per_slot_wh = e.max_w * p.slot_hours();
+  energy_slots out;
+  out.request = index;
+  out.natural_first = first;
+  // The unblocked runs of slots that can hold the energy; the cheapest wins.
+  double best = std::numeric_limits<double>::infinity();
+  for (int s = first; s < finish;) {
+    if (start_blocked(in, e.device, from + s * in.slot_ms)) {
+      ++s;
+      continue;
+    }
+    int end = s;
+    while (end < finish && !start_blocked(in, e.device, from + end * in.slot_ms))
+      ++end;
+    if ((end - s) * per_slot_wh >= e.energy_wh - 1e-9) {
+      std::vector<double> prices(p.import_price.begin() + s, p.import_price.begin() + end);
+      std::sort(prices.begin(), prices.end());
+      double need = e.energy_wh, cost = 0;
+      for (double price : prices) {
+        double take = std::min(need, per_slot_wh);
+        cost += take * price;
+        need -= take;
+      }
+      if (cost < best) {
+        best = cost;
+        out.first = s;
+        out.finish = end;
+      }
+    }
+    s = end;
+  }
+  if (best == std::numeric_limits<double>::infinity())
+    return std::unexpected("cannot draw its energy by its deadline outside blocked hours");
+  return out;
+}
+
 // The range holding the load's cheapest start on the prices alone.
 std::size_t cheapest_range(const run_slots& r, const plan_problem& p) {
   std::size_t best = 0;
@@ -97,6 +150,7 @@ struct solved {
 };
 
 std::optional<solved> solve_choice(const plan_problem& base, const std::vector<run_slots>& runs,
+                                   const std::vector<energy_slots>& energy,
                                    const std::vector<std::size_t>& choice,
                                    const home_plan_inputs& in, std::string* infeasible) {
   plan_problem p = base;
@@ -110,6 +164,17 @@ std::optional<solved> solve_choice(const plan_problem& base, const std::vector<r
     l.profile_kw = r.profile_kw;
     l.earliest_start = r.ranges[choice[i]].first;
     l.latest_finish = r.ranges[choice[i]].second + l.length();
+    p.loads.push_back(std::move(l));
+  }
+  for (const auto& e : energy) {
+    const auto& req = in.energy[e.request];
+    plan_load l;
+    l.id = req.id.empty() ? req.device : req.id;
+    l.kind = load_kind::energy;
+    l.energy_kwh = req.energy_wh / 1000;
+    l.max_kw = req.max_w / 1000;
+    l.earliest_start = e.first;
+    l.latest_finish = e.finish;
     p.loads.push_back(std::move(l));
   }
   plan_options options;
@@ -191,6 +256,23 @@ home_plan plan_home(const home_plan_inputs& in) {
     else
       out.unplaced.push_back({in.automation.runs[i], r.error()});
   }
+  std::vector<energy_slots> energy;
+  auto as_run = [&](const energy_request& e) {
+    run_request r;
+    r.schedule_id = e.id;
+    r.device = e.device;
+    r.earliest_ms = e.earliest_ms;
+    r.deadline_ms = e.deadline_ms;
+    r.power_w = e.max_w;
+    return r;
+  };
+  for (std::size_t i = 0; i < in.energy.size(); ++i) {
+    auto e = energy_slots_of(in, base, i, out.from);
+    if (e)
+      energy.push_back(*e);
+    else
+      out.unplaced.push_back({as_run(in.energy[i]), e.error()});
+  }
 
   // The choices of windows to solve: all combinations when few, else the greedy one.
   std::vector<std::vector<std::size_t>> choices;
@@ -217,7 +299,7 @@ home_plan plan_home(const home_plan_inputs& in) {
   auto solve_all = [&](const plan_problem& problem, std::string* why) {
     std::optional<solved> best;
     for (const auto& c : choices)
-      if (auto s = solve_choice(problem, runs, c, in, why); s && (!best || s->result.cost < best->result.cost))
+      if (auto s = solve_choice(problem, runs, energy, c, in, why); s && (!best || s->result.cost < best->result.cost))
         best = std::move(s);
     return best;
   };
@@ -240,11 +322,13 @@ home_plan plan_home(const home_plan_inputs& in) {
   if (!best) {
     for (const auto& r : runs)
       out.unplaced.push_back({in.automation.runs[r.request], "no plan: " + why});
+    for (const auto& e : energy)
+      out.unplaced.push_back({as_run(in.energy[e.request]), "no plan: " + why});
     out.status = "infeasible";
     return out;
   }
   out.expected_cost = plan_cost(base, best->result.grid_kw);
-  out.status = runs.empty() ? "empty" : best->result.optimal ? "optimal" : "feasible";
+  out.status = runs.empty() && energy.empty() ? "empty" : best->result.optimal ? "optimal" : "feasible";
   out.gap = best->result.gap;
   double hours = best->problem.slot_hours();
   for (std::size_t i = 0; i < runs.size(); ++i) {
@@ -272,12 +356,52 @@ home_plan plan_home(const home_plan_inputs& in) {
     out.savings += l.saving;
     out.loads.push_back(std::move(l));
   }
+  for (std::size_t j = 0; j < energy.size(); ++j) {
+    const auto& e = energy[j];
+    const auto& req = in.energy[e.request];
+    const auto& power = best->result.decisions.power[runs.size() + j];
+    planned_load l;
+    l.run = as_run(req);
+    l.interruptible = true;
+    int first = -1, last = -1;
+    for (int s = 0; s < static_cast<int>(power.size()); ++s)
+      if (power[static_cast<std::size_t>(s)] > 1e-9) {
+        if (first < 0)
+          first = s;
+        last = s;
+        l.cost += power[static_cast<std::size_t>(s)] * base.import_price[static_cast<std::size_t>(s)] * hours;
+      }
+    if (first < 0)
+      first = last = e.first;
+    l.start_ms = out.from + first * in.slot_ms;
+    l.end_ms = out.from + (last + 1) * in.slot_ms;
+    l.run.duration_ms = l.end_ms - l.start_ms;
+    l.energy_wh = req.energy_wh;
+    // Without automation: full power from its earliest slot until charged.
+    double need_kwh = req.energy_wh / 1000, natural = 0;
+    for (int s = e.natural_first; s < base.horizon && need_kwh > 1e-12; ++s) {
+      double take = std::min(need_kwh, req.max_w / 1000 * hours);
+      natural += take * base.import_price[static_cast<std::size_t>(s)];
+      need_kwh -= take;
+    }
+    l.saving = natural - l.cost;
+    if (runs.size() + j < best->result.explanations.size())
+      l.bound_by = best->result.explanations[runs.size() + j].bound_by;
+    l.explanation = req.device + " draws from " + local_hhmm(in.zone, l.start_ms) + " to " +
+                    local_hhmm(in.zone, l.end_ms);
+    if (l.saving > 0.005)
+      l.explanation += ", saves " + money(l.saving, out.currency);
+    out.savings += l.saving;
+    out.loads.push_back(std::move(l));
+  }
   return out;
 }
 
 std::vector<planned_start> planned_starts(const home_plan& plan) {
   std::vector<planned_start> out;
   for (const auto& l : plan.loads) {
+    if (l.interruptible)
+      continue; // no scheduler fires a power profile yet: GET /plan shows it
     planned_start s;
     s.schedule_id = l.run.schedule_id;
     s.device = l.run.device;
@@ -325,6 +449,7 @@ std::string home_plan_json(const home_plan& plan) {
     w.begin_object()
         .field("device", l.run.device)
         .field("schedule_id", l.run.schedule_id)
+        .field("kind", l.interruptible ? "energy" : "cycle")
         .field("start_ms", l.start_ms)
         .field("end_ms", l.end_ms)
         .field("energy_wh", l.energy_wh)

@@ -35,6 +35,19 @@ struct dr_event {
   friend bool operator==(const dr_event&, const dr_event&) = default;
 };
 
+/// An interruptible load (an EV's charge, a water heater's reheat): this much
+/// energy between two times at up to `max_w`. A contract `energy` load; it
+/// draws only inside one run of unblocked slots (the contract gives a load
+/// one window), the cheapest that can hold its energy.
+struct energy_request {
+  std::string id;
+  std::string device;
+  millis earliest_ms = 0;
+  millis deadline_ms = 0;
+  double energy_wh = 0;
+  double max_w = 0;
+};
+
 struct home_plan_inputs {
   std::string home;
   millis now = 0;
@@ -43,6 +56,7 @@ struct home_plan_inputs {
   home_preferences preferences;
   std::optional<load_forecast> forecast; ///< base load; none: `standby_kw` throughout
   automation_inputs automation;
+  std::vector<energy_request> energy;
   std::vector<dr_event> dr_events;
   double standby_kw = 0.3;
   int horizon = 192;
@@ -52,8 +66,11 @@ struct home_plan_inputs {
   double time_budget_ms = 2'000; ///< per solve
 };
 
+/// A placed load. For an energy request, `run` carries its id, device,
+/// window and maximum power, and start/end span the slots it draws in.
 struct planned_load {
   run_request run;
+  bool interruptible = false;
   millis start_ms = 0;
   millis end_ms = 0;
   double energy_wh = 0;
@@ -100,7 +117,7 @@ plan_problem base_problem(const home_plan_inputs& in);
 /// Plans the home (never fails: what cannot be placed is listed as unplaced).
 home_plan plan_home(const home_plan_inputs& in);
 
-/// What the scheduler fires.
+/// What the scheduler fires: the cycles (energy loads are in GET /plan only).
 std::vector<planned_start> planned_starts(const home_plan& plan);
 
 /// GET /plan's answer (docs/AUTOMATION.md).

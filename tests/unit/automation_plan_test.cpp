@@ -342,3 +342,29 @@ BOOST_AUTO_TEST_CASE(runs_that_cannot_be_placed_are_listed_with_the_reason) {
   BOOST_TEST(p2.loads.size() == 1u);
   BOOST_TEST(p2.notes.size() == 1u);
 }
+
+BOOST_AUTO_TEST_CASE(energy_loads_draw_in_the_cheapest_unblocked_hours) {
+  auto in = friday_home();
+  energy_request ev;
+  ev.id = "ev-session";
+  ev.device = "wallbox";
+  ev.earliest_ms = at("2026-11-27T17:00:00Z"); // home at 18:00 local
+  ev.deadline_ms = at("2026-11-28T06:00:00Z"); // leaves at 07:00 local
+  ev.energy_wh = 7400;
+  ev.max_w = 7400;
+  in.energy.push_back(ev);
+  // Blocked from 23:00 to 01:00 local: the charge goes to the night after it.
+  in.automation.blocked.push_back(
+      {at("2026-11-27T22:00:00Z"), at("2026-11-28T00:00:00Z"), "", "peak_avoid"});
+  auto plan = plan_home(in);
+  BOOST_REQUIRE(plan.loads.size() == 1u);
+  const auto& l = plan.loads[0];
+  BOOST_TEST(l.interruptible);
+  BOOST_TEST(l.start_ms >= at("2026-11-28T00:00:00Z"));
+  BOOST_TEST(l.end_ms <= at("2026-11-28T05:00:00Z"));
+  BOOST_TEST(l.cost == 7.4 * 0.20, boost::test_tools::tolerance(1e-6));
+  // Without automation: 18:00-19:00 local at full power, inside the 0.45 peak.
+  BOOST_TEST(l.saving == 7.4 * (0.45 - 0.20), boost::test_tools::tolerance(1e-6));
+  BOOST_TEST(planned_starts(plan).empty()); // the scheduler fires cycles only
+  BOOST_TEST(home_plan_json(plan).find("\"kind\":\"energy\"") != std::string::npos);
+}
