@@ -19,6 +19,9 @@ constexpr millis slot_ms = 15 * streams::minute_ms;
 /// Pushed series that ended this long ago are dropped when a new one arrives.
 constexpr millis keep_series_ms = 400 * streams::day_ms;
 
+/// What a plan made on request (none stored yet) says in its notes.
+constexpr std::string_view on_request_note = "planned on request: the home's optimizer has not stored a plan yet";
+
 // A tariff change reads, adds to and writes back one home value: two
 // concurrent PUTs must not lose one of them.
 std::mutex tariff_write_mutex;
@@ -190,7 +193,9 @@ http_reply get_plan(const automation_services& s, const http_request& req) {
     // stored settings alone (not stored; the optimizer's plan replaces it).
     auto in = actors::stored_plan_inputs(*s.db.history(), *home, s.time.now_ms(),
                                          s.default_time_zone);
-    return json_reply(200, streams::home_plan_json(streams::plan_home(in)));
+    auto plan = streams::plan_home(in);
+    plan.notes.push_back(std::string{on_request_note});
+    return json_reply(200, streams::home_plan_json(plan));
   }
   return json_reply(200, std::move(**stored));
 }
