@@ -108,8 +108,8 @@ result<streams::home_preferences> stored_preferences(storage::history_store& db,
     return streams::home_preferences{};
   auto doc = streams::read_preferences(**raw, home);
   if (!doc)
-    return fail(errc::corruption, "stored preferences: " + doc.error().field + ": " +
-                                      doc.error().detail);
+    return fail(errc::corruption,
+                "stored preferences: " + doc.error().field + ": " + doc.error().detail);
   return std::move(doc->preferences);
 }
 
@@ -146,9 +146,9 @@ std::string stored_time_zone(storage::history_store& db, const std::string& home
   return own && *own ? **own : fallback;
 }
 
-home_optimizer_actor::behavior_type
-home_optimizer_behavior(self_ptr self, std::string home, optimizer_settings_ptr settings,
-                        plan_listener_actor listener) {
+home_optimizer_actor::behavior_type home_optimizer_behavior(self_ptr self, std::string home,
+                                                            optimizer_settings_ptr settings,
+                                                            plan_listener_actor listener) {
   auto& st = self->state;
   st.home = std::move(home);
   st.settings = std::move(settings);
@@ -157,43 +157,45 @@ home_optimizer_behavior(self_ptr self, std::string home, optimizer_settings_ptr 
   if (auto every = st.settings->interval_ms; every > 0)
     self->delayed_send(self, std::chrono::milliseconds{every}, tick_atom::value);
   return {
-    [=](inputs_atom, streams::automation_inputs& in) {
-      if (in == self->state.inputs)
-        return;
-      self->state.inputs = std::move(in);
-      changed(self);
-    },
-    [=](reload_atom) { changed(self); },
-    [=](forecast_atom, streams::load_forecast& f) {
-      self->state.forecast = std::move(f);
-      changed(self);
-    },
-    [=](dr_atom, dr_events& events) {
-      if (events == self->state.dr)
-        return;
-      self->state.dr = std::move(events);
-      changed(self);
-    },
-    [=](replan_atom, std::uint64_t gen) {
-      if (gen == self->state.generation)
+      [=](inputs_atom, streams::automation_inputs& in) {
+        if (in == self->state.inputs)
+          return;
+        self->state.inputs = std::move(in);
+        changed(self);
+      },
+      [=](reload_atom) { changed(self); },
+      [=](forecast_atom, streams::load_forecast& f) {
+        self->state.forecast = std::move(f);
+        changed(self);
+      },
+      [=](dr_atom, dr_events& events) {
+        if (events == self->state.dr)
+          return;
+        self->state.dr = std::move(events);
+        changed(self);
+      },
+      [=](replan_atom, std::uint64_t gen) {
+        if (gen == self->state.generation)
+          replan(self);
+      },
+      [=](tick_atom) {
         replan(self);
-    },
-    [=](tick_atom) {
-      replan(self);
-      // Its own timer re-arms; a tick sent from outside (tests) does not add one.
-      auto every = self->state.settings->interval_ms;
-      if (every > 0 && self->current_sender() == self->address())
-        self->delayed_send(self, std::chrono::milliseconds{every}, tick_atom::value);
-    },
-    [=](get_atom) { return self->state.plan; },
+        // Its own timer re-arms; a tick sent from outside (tests) does not add one.
+        auto every = self->state.settings->interval_ms;
+        if (every > 0 && self->current_sender() == self->address())
+          self->delayed_send(self, std::chrono::milliseconds{every}, tick_atom::value);
+      },
+      [=](get_atom) { return self->state.plan; },
   };
 }
 
 home_optimizers::home_optimizers(caf::actor_system& system, optimizer_settings_ptr settings,
                                  plan_listener_actor listener)
-  : system_(system), settings_(std::move(settings)), listener_(std::move(listener)) {}
+    : system_(system), settings_(std::move(settings)), listener_(std::move(listener)) {}
 
-home_optimizers::~home_optimizers() { stop(); }
+home_optimizers::~home_optimizers() {
+  stop();
+}
 
 home_optimizer_actor home_optimizers::of(const std::string& home) {
   std::lock_guard lock{mutex_};

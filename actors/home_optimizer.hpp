@@ -51,13 +51,12 @@ struct optimizer_settings {
   std::string default_time_zone = "UTC";
   millis debounce_ms = 2'000;
   millis interval_ms = 15 * 60'000;
-  double standby_kw = 0.3;      ///< the base load while no forecast arrived
+  double standby_kw = 0.3;       ///< the base load while no forecast arrived
   double time_budget_ms = 2'000; ///< per solve
   /// After each plan is stored (the live events' `event: plan`); any thread.
   std::function<void(const std::string& home, const streams::home_plan&)> on_plan;
   /// After a notification is stored (the feed's home/<h>/notification).
-  std::function<void(const std::string& home, const storage::notification_record&)>
-      on_notification;
+  std::function<void(const std::string& home, const storage::notification_record&)> on_notification;
 };
 using optimizer_settings_ptr = std::shared_ptr<const optimizer_settings>;
 

@@ -20,7 +20,8 @@ constexpr millis slot_ms = 15 * streams::minute_ms;
 constexpr millis keep_series_ms = 400 * streams::day_ms;
 
 /// What a plan made on request (none stored yet) says in its notes.
-constexpr std::string_view on_request_note = "planned on request: the home's optimizer has not stored a plan yet";
+constexpr std::string_view on_request_note =
+    "planned on request: the home's optimizer has not stored a plan yet";
 
 // A tariff change reads, adds to and writes back one home value: two
 // concurrent PUTs must not lose one of them.
@@ -175,7 +176,8 @@ http_reply get_prices(const automation_services& s, const http_request& req) {
   auto t = actors::stored_tariff(db, *home);
   if (!t)
     return storage_failure(t.error());
-  auto zone = streams::local_zone::from_name(actors::stored_time_zone(db, *home, s.default_time_zone));
+  auto zone =
+      streams::local_zone::from_name(actors::stored_time_zone(db, *home, s.default_time_zone));
   auto curve = streams::price_curve_at(*t, zone ? *zone : streams::local_zone{}, start,
                                        static_cast<int>(slots), slot_ms);
   return json_reply(200, streams::price_curve_json(*home, curve, streams::currency_at(*t, start)));
@@ -191,8 +193,8 @@ http_reply get_plan(const automation_services& s, const http_request& req) {
   if (!*stored) {
     // No optimizer has planned the home yet: what it would plan from its
     // stored settings alone (not stored; the optimizer's plan replaces it).
-    auto in = actors::stored_plan_inputs(*s.db.history(), *home, s.time.now_ms(),
-                                         s.default_time_zone);
+    auto in =
+        actors::stored_plan_inputs(*s.db.history(), *home, s.time.now_ms(), s.default_time_zone);
     auto plan = streams::plan_home(in);
     plan.notes.push_back(std::string{on_request_note});
     return json_reply(200, streams::home_plan_json(plan));

@@ -104,10 +104,10 @@ appliance make_appliance(std::string device, sim::appliance_profile p) {
 }
 
 struct totals {
-  double base_cost = 0;        ///< the base load, the same with and without automation
-  double natural_cost = 0;     ///< deferrable loads at their natural start
-  double planned_cost = 0;     ///< deferrable loads where the plan put them
-  double floor_cost = 0;       ///< deferrable kWh at the month's lowest price
+  double base_cost = 0;    ///< the base load, the same with and without automation
+  double natural_cost = 0; ///< deferrable loads at their natural start
+  double planned_cost = 0; ///< deferrable loads where the plan put them
+  double floor_cost = 0;   ///< deferrable kWh at the month's lowest price
   double deferrable_kwh = 0;
   long loads = 0;
   long unplaced = 0;
@@ -163,8 +163,8 @@ int main(int argc, char** argv) {
       for (const auto* app : {&dish, &washer}) {
         const auto& p = app->profile;
         bool weekend = weekday_of(day) >= 5;
-        double chance = p.base_chance + p.chance_per_resident * residents +
-                        (weekend ? p.weekend_bonus : 0);
+        double chance =
+            p.base_chance + p.chance_per_resident * residents + (weekend ? p.weekend_bonus : 0);
         if (rng.uniform() >= chance)
           continue;
         const auto& windows = weekend ? p.weekend_windows : p.weekday_windows;

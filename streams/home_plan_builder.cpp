@@ -27,8 +27,8 @@ int ceil_slots(millis dt, millis slot_ms) {
   return static_cast<int>(floor_div(dt + slot_ms - 1, slot_ms));
 }
 
-double load_cost(const std::vector<double>& profile_kw, const std::vector<double>& price,
-                 int start, double hours) {
+double load_cost(const std::vector<double>& profile_kw, const std::vector<double>& price, int start,
+                 double hours) {
   double c = 0;
   for (std::size_t k = 0; k < profile_kw.size(); ++k)
     c += profile_kw[k] * price[static_cast<std::size_t>(start) + k] * hours;
@@ -58,9 +58,10 @@ std::expected<run_slots, std::string> slots_of(const home_plan_inputs& in, const
   double kw = run.power_w / 1000.0 * static_cast<double>(run.duration_ms) /
               static_cast<double>(length * in.slot_ms);
   out.profile_kw.assign(static_cast<std::size_t>(length), kw);
-  int first = std::max({0, ceil_slots(run.earliest_ms - from, in.slot_ms),
-                        ceil_slots(in.now - from, in.slot_ms)});
-  int finish = std::min<int>(p.horizon, static_cast<int>(floor_div(run.deadline_ms - from, in.slot_ms)));
+  int first = std::max(
+      {0, ceil_slots(run.earliest_ms - from, in.slot_ms), ceil_slots(in.now - from, in.slot_ms)});
+  int finish =
+      std::min<int>(p.horizon, static_cast<int>(floor_div(run.deadline_ms - from, in.slot_ms)));
   out.natural_start = first;
   int last = finish - length;
   if (last < first)
@@ -86,15 +87,15 @@ struct energy_slots {
   int natural_first = 0; ///< without automation: full power from here
 };
 
-std::expected<energy_slots, std::string> energy_slots_of(const home_plan_inputs& in,
-                                                         const plan_problem& p, std::size_t index,
-                                                         millis from) {
+std::expected<energy_slots, std::string>
+energy_slots_of(const home_plan_inputs& in, const plan_problem& p, std::size_t index, millis from) {
   const auto& e = in.energy[index];
   if (!(e.energy_wh > 0) || !(e.max_w > 0))
     return std::unexpected("needs energy and a power above zero");
-  int first = std::max({0, ceil_slots(e.earliest_ms - from, in.slot_ms),
-                        ceil_slots(in.now - from, in.slot_ms)});
-  int finish = std::min<int>(p.horizon, static_cast<int>(floor_div(e.deadline_ms - from, in.slot_ms)));
+  int first = std::max(
+      {0, ceil_slots(e.earliest_ms - from, in.slot_ms), ceil_slots(in.now - from, in.slot_ms)});
+  int finish =
+      std::min<int>(p.horizon, static_cast<int>(floor_div(e.deadline_ms - from, in.slot_ms)));
   double per_slot_wh = e.max_w * p.slot_hours();
   energy_slots out;
   out.request = index;
@@ -190,7 +191,9 @@ std::optional<solved> solve_choice(const plan_problem& base, const std::vector<r
 
 } // namespace
 
-millis plan_start(millis now, millis slot_ms) { return floor_to(now, slot_ms); }
+millis plan_start(millis now, millis slot_ms) {
+  return floor_to(now, slot_ms);
+}
 
 bool start_blocked(const home_plan_inputs& in, const std::string& device, millis t) {
   for (const auto& b : in.automation.blocked)
@@ -299,7 +302,8 @@ home_plan plan_home(const home_plan_inputs& in) {
   auto solve_all = [&](const plan_problem& problem, std::string* why) {
     std::optional<solved> best;
     for (const auto& c : choices)
-      if (auto s = solve_choice(problem, runs, energy, c, in, why); s && (!best || s->result.cost < best->result.cost))
+      if (auto s = solve_choice(problem, runs, energy, c, in, why);
+          s && (!best || s->result.cost < best->result.cost))
         best = std::move(s);
     return best;
   };
@@ -314,7 +318,8 @@ home_plan plan_home(const home_plan_inputs& in) {
   if (!best && tied.max_import_kw) {
     // The cap cannot hold (the base load alone may exceed it): plan without
     // it rather than not at all, and say so.
-    out.notes.push_back("the import cap of " + std::to_string(static_cast<long>(*in.preferences.import_cap_w)) +
+    out.notes.push_back("the import cap of " +
+                        std::to_string(static_cast<long>(*in.preferences.import_cap_w)) +
                         " W cannot hold (" + why + "); planned without it");
     tied.max_import_kw.reset();
     best = solve_all(tied, &why);
@@ -328,7 +333,9 @@ home_plan plan_home(const home_plan_inputs& in) {
     return out;
   }
   out.expected_cost = plan_cost(base, best->result.grid_kw);
-  out.status = runs.empty() && energy.empty() ? "empty" : best->result.optimal ? "optimal" : "feasible";
+  out.status = runs.empty() && energy.empty() ? "empty"
+               : best->result.optimal         ? "optimal"
+                                              : "feasible";
   out.gap = best->result.gap;
   double hours = best->problem.slot_hours();
   for (std::size_t i = 0; i < runs.size(); ++i) {
@@ -369,7 +376,8 @@ home_plan plan_home(const home_plan_inputs& in) {
         if (first < 0)
           first = s;
         last = s;
-        l.cost += power[static_cast<std::size_t>(s)] * base.import_price[static_cast<std::size_t>(s)] * hours;
+        l.cost += power[static_cast<std::size_t>(s)] *
+                  base.import_price[static_cast<std::size_t>(s)] * hours;
       }
     if (first < 0)
       first = last = e.first;

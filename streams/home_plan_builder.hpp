@@ -97,8 +97,8 @@ struct home_plan {
   std::vector<double> base_load_w;
   std::vector<planned_load> loads;
   std::vector<unplaced_load> unplaced;
-  double expected_cost = 0; ///< the whole home over the horizon, base load included
-  double savings = 0;       ///< sum of the loads' savings
+  double expected_cost = 0;       ///< the whole home over the horizon, base load included
+  double savings = 0;             ///< sum of the loads' savings
   std::string status = "optimal"; ///< optimal, feasible, or empty (nothing to place)
   double gap = 0;
   std::vector<std::string> notes; ///< e.g. the import cap could not hold

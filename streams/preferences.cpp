@@ -17,8 +17,8 @@ constexpr std::array<std::string_view, 7> weekday_names{"mon", "tue", "wed", "th
 
 using json_read::bad;
 
-std::expected<std::vector<std::string>, invalid_field>
-read_device_list(json_read::element e, const std::string& path) {
+std::expected<std::vector<std::string>, invalid_field> read_device_list(json_read::element e,
+                                                                        const std::string& path) {
   simdjson::dom::array arr;
   if (e.get_array().get(arr) != simdjson::SUCCESS)
     return bad(path, "expected an array of device ids");
@@ -107,7 +107,9 @@ std::optional<int> parse_weekday(std::string_view name) {
   return std::nullopt;
 }
 
-std::string_view weekday_name(int day) { return weekday_names.at(static_cast<std::size_t>(day)); }
+std::string_view weekday_name(int day) {
+  return weekday_names.at(static_cast<std::size_t>(day));
+}
 
 std::expected<preferences_document, invalid_field> read_preferences(std::string_view json,
                                                                     std::string_view home) {
@@ -118,10 +120,11 @@ std::expected<preferences_document, invalid_field> read_preferences(std::string_
   auto o = json_read::as_object(*doc, "body");
   if (!o)
     return std::unexpected(o.error());
-  if (auto k = json_read::only_keys(
-          *o, "", {"home", "time_zone", "peak_hours", "import_cap_w", "comfort",
-                   "essential_devices", "protected_devices", "manual_override_min",
-                   "min_on_min", "min_off_min", "notifications"});
+  if (auto k =
+          json_read::only_keys(*o, "",
+                               {"home", "time_zone", "peak_hours", "import_cap_w", "comfort",
+                                "essential_devices", "protected_devices", "manual_override_min",
+                                "min_on_min", "min_off_min", "notifications"});
       !k)
     return std::unexpected(k.error());
   preferences_document out;
@@ -179,7 +182,8 @@ std::expected<preferences_document, invalid_field> read_preferences(std::string_
       if (auto k = json_read::only_keys(*to, "comfort.thermostat", {"min_c", "max_c"}); !k)
         return std::unexpected(k.error());
       thermostat_comfort range;
-      for (auto [name, out_c] : {std::pair{"min_c", &range.min_c}, std::pair{"max_c", &range.max_c}}) {
+      for (auto [name, out_c] :
+           {std::pair{"min_c", &range.min_c}, std::pair{"max_c", &range.max_c}}) {
         std::string f = std::string{"comfort.thermostat."} + name;
         json_read::element x;
         if (to->at_key(name).get(x) != simdjson::SUCCESS)
@@ -210,9 +214,8 @@ std::expected<preferences_document, invalid_field> read_preferences(std::string_
       auto n = json_read::as_object(v, key);
       if (!n)
         return std::unexpected(n.error());
-      if (auto k = json_read::only_keys(*n, key,
-                                        {"automation", "peak_warning", "anomaly", "offline",
-                                         "command_failed"});
+      if (auto k = json_read::only_keys(
+              *n, key, {"automation", "peak_warning", "anomaly", "offline", "command_failed"});
           !k)
         return std::unexpected(k.error());
       auto& c = p.notifications;

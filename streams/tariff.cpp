@@ -66,13 +66,17 @@ std::expected<tariff_version, invalid_field> read_version(element e, const std::
   auto o = json_read::as_object(e, path);
   if (!o)
     return std::unexpected(o.error());
-  auto known = stored ? json_read::only_keys(*o, prefix, {"valid_from", "valid_to", "currency",
-                                                          "import", "export", "added_ms"})
-                      : json_read::only_keys(*o, prefix, {"home", "valid_from", "valid_to",
-                                                          "currency", "import", "export"});
+  auto known =
+      stored
+          ? json_read::only_keys(
+                *o, prefix, {"valid_from", "valid_to", "currency", "import", "export", "added_ms"})
+          : json_read::only_keys(
+                *o, prefix, {"home", "valid_from", "valid_to", "currency", "import", "export"});
   if (!known)
     return std::unexpected(known.error());
-  auto at = [&](std::string_view key) { return prefix.empty() ? std::string{key} : prefix + "." + std::string{key}; };
+  auto at = [&](std::string_view key) {
+    return prefix.empty() ? std::string{key} : prefix + "." + std::string{key};
+  };
   tariff_version out;
   out.added_ms = now;
   element v;
@@ -168,12 +172,14 @@ std::expected<price_series, invalid_field> read_series(element e, const std::str
   auto o = json_read::as_object(e, prefix.empty() ? "body" : prefix);
   if (!o)
     return std::unexpected(o.error());
-  auto known = stored ? json_read::only_keys(*o, prefix,
-                                             {"source", "received_ms", "import", "export"})
-                      : json_read::only_keys(*o, prefix, {"home", "source", "import", "export"});
+  auto known = stored
+                   ? json_read::only_keys(*o, prefix, {"source", "received_ms", "import", "export"})
+                   : json_read::only_keys(*o, prefix, {"home", "source", "import", "export"});
   if (!known)
     return std::unexpected(known.error());
-  auto at = [&](std::string_view key) { return prefix.empty() ? std::string{key} : prefix + "." + std::string{key}; };
+  auto at = [&](std::string_view key) {
+    return prefix.empty() ? std::string{key} : prefix + "." + std::string{key};
+  };
   price_series out;
   out.received_ms = now;
   element v;
@@ -373,10 +379,9 @@ void add_series(home_tariff& tariff, price_series s, millis keep_after, std::siz
     return end;
   };
   std::erase_if(tariff.series, [&](const price_series& x) { return ends(x) <= keep_after; });
-  std::stable_sort(tariff.series.begin(), tariff.series.end(),
-                   [](const price_series& a, const price_series& b) {
-                     return a.received_ms > b.received_ms;
-                   });
+  std::stable_sort(
+      tariff.series.begin(), tariff.series.end(),
+      [](const price_series& a, const price_series& b) { return a.received_ms > b.received_ms; });
   if (tariff.series.size() > max_series)
     tariff.series.resize(max_series);
 }
@@ -415,7 +420,8 @@ std::expected<home_tariff, invalid_field> read_stored_tariff(std::string_view js
   home_tariff out;
   element v;
   simdjson::dom::array arr;
-  if (o->at_key("versions").get(v) == simdjson::SUCCESS && v.get_array().get(arr) == simdjson::SUCCESS) {
+  if (o->at_key("versions").get(v) == simdjson::SUCCESS &&
+      v.get_array().get(arr) == simdjson::SUCCESS) {
     std::size_t i = 0;
     for (auto x : arr) {
       auto got = read_version(x, "versions[" + std::to_string(i++) + "]", 0, true);
@@ -424,7 +430,8 @@ std::expected<home_tariff, invalid_field> read_stored_tariff(std::string_view js
       out.versions.push_back(std::move(*got));
     }
   }
-  if (o->at_key("series").get(v) == simdjson::SUCCESS && v.get_array().get(arr) == simdjson::SUCCESS) {
+  if (o->at_key("series").get(v) == simdjson::SUCCESS &&
+      v.get_array().get(arr) == simdjson::SUCCESS) {
     std::size_t i = 0;
     for (auto x : arr) {
       auto got = read_series(x, "series[" + std::to_string(i++) + "]", 0, 1'000'000, true);

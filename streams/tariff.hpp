@@ -51,7 +51,7 @@ struct price_interval {
 
 struct price_series {
   std::string source;
-  millis received_ms = 0; ///< a newer series wins where two overlap
+  millis received_ms = 0;                    ///< a newer series wins where two overlap
   std::vector<price_interval> import_prices; ///< sorted, not overlapping
   std::vector<price_interval> export_prices;
   friend bool operator==(const price_series&, const price_series&) = default;

@@ -75,8 +75,8 @@ BOOST_AUTO_TEST_CASE(tariff_and_preferences_shape_the_plan) {
     simdjson::dom::parser pp, cp;
     auto p = pp.parse(plan.body).value();
     std::int64_t from = p["from"].get_int64().value();
-    auto curve = http_get(port, "/prices?home=h1&from=" + std::to_string(from) + "&to=" +
-                                    std::to_string(from + 48 * 3'600'000));
+    auto curve = http_get(port, "/prices?home=h1&from=" + std::to_string(from) +
+                                    "&to=" + std::to_string(from + 48 * 3'600'000));
     BOOST_TEST(curve.status == 200);
     BOOST_TEST(api.check_response("/prices", "get", curve.status, curve.body) == "");
     auto c = cp.parse(curve.body).value();
@@ -90,7 +90,7 @@ BOOST_AUTO_TEST_CASE(tariff_and_preferences_shape_the_plan) {
       BOOST_TEST(plan_prices.at(i++).get_double().value() == want);
       dear += want == 0.50;
     }
-    BOOST_TEST(dear == 96u); // 12 hours a day, two days
+    BOOST_TEST(dear == 96u);                                 // 12 hours a day, two days
     BOOST_TEST(p["status"].get_string().value() == "empty"); // no run requests yet
     BOOST_TEST(p["base_load_w"].at(0).get_double().value() == 300.0);
 
@@ -123,5 +123,6 @@ BOOST_AUTO_TEST_CASE(tariff_and_preferences_shape_the_plan) {
   hems_process again{data, {"--rate-limit", "0"}};
   auto stored = http_get(again.http_port(), "/plan?home=h1");
   BOOST_TEST(stored.status == 200);
-  BOOST_TEST(stored.body.find(computed) != std::string::npos, computed << " in " << stored.body.substr(0, 120));
+  BOOST_TEST(stored.body.find(computed) != std::string::npos,
+             computed << " in " << stored.body.substr(0, 120));
 }

@@ -16,15 +16,16 @@ using namespace hems::streams;
 
 namespace {
 
-millis at(std::string_view rfc3339) { return parse_rfc3339(rfc3339).value(); }
+millis at(std::string_view rfc3339) {
+  return parse_rfc3339(rfc3339).value();
+}
 
 std::string field_of(const std::expected<preferences_document, invalid_field>& r) {
   BOOST_REQUIRE(!r.has_value());
   return r.error().field;
 }
 
-template <class T>
-std::string failed_field(const std::expected<T, invalid_field>& r) {
+template <class T> std::string failed_field(const std::expected<T, invalid_field>& r) {
   BOOST_REQUIRE(!r.has_value());
   return r.error().field;
 }
@@ -107,9 +108,10 @@ BOOST_AUTO_TEST_CASE(periods_past_midnight_belong_to_their_first_day) {
 BOOST_AUTO_TEST_CASE(tariff_refusals_name_the_field) {
   BOOST_TEST(failed_field(read_tariff_version(R"({"currency": "EUR", "import": {"default": 0.3}})",
                                               0)) == "valid_from");
-  BOOST_TEST(failed_field(read_tariff_version(
-                 R"({"valid_from": 1000, "valid_to": 10, "currency": "EUR", "import": {"default": 0.3}})",
-                 0)) == "valid_to");
+  BOOST_TEST(
+      failed_field(read_tariff_version(
+          R"({"valid_from": 1000, "valid_to": 10, "currency": "EUR", "import": {"default": 0.3}})",
+          0)) == "valid_to");
   BOOST_TEST(failed_field(read_tariff_version(
                  R"({"valid_from": 0, "currency": "euro", "import": {"default": 0.3}})", 0)) ==
              "currency");
@@ -242,7 +244,7 @@ BOOST_AUTO_TEST_CASE(plan_builder_uses_tariff_forecast_and_cap) {
   auto p = base_problem(in);
   BOOST_TEST(p.horizon == 192);
   BOOST_TEST(p.base_load_kw[0] == 0.8);
-  BOOST_TEST(p.base_load_kw[8] == 0.3); // beyond the forecast: standby
+  BOOST_TEST(p.base_load_kw[8] == 0.3);  // beyond the forecast: standby
   BOOST_TEST(p.import_price[0] == 0.30); // 16:00 local
   BOOST_TEST(p.import_price[4] == 0.45); // 17:00 local
   BOOST_TEST(*p.max_import_kw == 5.0);

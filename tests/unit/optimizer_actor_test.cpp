@@ -21,7 +21,9 @@ using namespace std::chrono_literals;
 constexpr millis m = 60'000;
 constexpr millis h = 60 * m;
 
-millis at(std::string_view t) { return parse_rfc3339(t).value(); }
+millis at(std::string_view t) {
+  return parse_rfc3339(t).value();
+}
 
 struct received_plan {
   std::string home;
