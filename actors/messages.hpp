@@ -13,6 +13,7 @@
 #include "core/sample.hpp"
 #include "streams/dr_event.hpp"
 #include "streams/automation_types.hpp"
+#include "streams/home_plan_builder.hpp"
 #include "streams/home_windows.hpp"
 #include "streams/live_device.hpp"
 
@@ -35,6 +36,9 @@ using reload_atom = caf::atom_constant<caf::atom("reload")>;
 using plan_atom = caf::atom_constant<caf::atom("plan")>;
 using fire_atom = caf::atom_constant<caf::atom("fire")>;
 using inputs_atom = caf::atom_constant<caf::atom("inputs")>;
+using forecast_atom = caf::atom_constant<caf::atom("forecast")>;
+using replan_atom = caf::atom_constant<caf::atom("replan")>;
+using planned_atom = caf::atom_constant<caf::atom("planned")>;
 
 // -- message types ------------------------------------------------------------
 
@@ -171,6 +175,30 @@ using home_scheduler_actor = caf::typed_actor<
   caf::reacts_to<fire_atom, std::uint64_t>,
   /// What the home's schedules ask of the optimizer now.
   caf::replies_to<inputs_atom>::with<streams::automation_inputs>>;
+/// A home's current demand-response events.
+using dr_events = std::vector<streams::dr_event>;
+
+/// Learns the plans optimizers issue (the scheduler that fires them).
+using plan_listener_actor = caf::typed_actor<
+  /// A home's new plan (home, starts): replaces the home's previous one.
+  caf::reacts_to<planned_atom, std::string, planned_starts>>;
+
+/// One home's optimizer loop (actors/home_optimizer.hpp).
+using home_optimizer_actor = caf::typed_actor<
+  /// The home's run requests and blocked intervals, replacing the previous ones.
+  caf::reacts_to<inputs_atom, streams::automation_inputs>,
+  /// The home's preferences, tariff or time zone changed in storage: re-read them.
+  caf::reacts_to<reload_atom>,
+  /// A new base-load forecast for the home.
+  caf::reacts_to<forecast_atom, streams::load_forecast>,
+  /// The home's demand-response events, replacing the previous ones.
+  caf::reacts_to<dr_atom, dr_events>,
+  /// The debounce timer: re-plans if no newer change came since (its generation).
+  caf::reacts_to<replan_atom, std::uint64_t>,
+  /// The interval timer: re-plans (prices and time moved on).
+  caf::reacts_to<tick_atom>,
+  /// Asks for the current plan (computed_ms 0: none yet).
+  caf::replies_to<get_atom>::with<streams::home_plan>>;
 
 } // namespace hems::actors
 
@@ -185,3 +213,6 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(hems::actors::known_devices)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(hems::streams::dr_event)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(hems::actors::planned_starts)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(hems::streams::automation_inputs)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(hems::streams::load_forecast)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(hems::streams::home_plan)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(hems::actors::dr_events)

@@ -11,8 +11,9 @@ rest_api::rest_api(storage::store& db, const clock& time, metrics_registry& metr
                    std::shared_ptr<live_services> live,
                    std::shared_ptr<command_services> commands,
                    std::shared_ptr<history_services> history, rest_api_options options)
-  : metrics_(metrics), live_(std::move(live)), commands_(std::move(commands)),
-    history_(std::move(history)), schedules_(std::move(options.schedules)), tokens_(db, time),
+  : metrics_(metrics), time_(time), optimizers_(options.optimizers), live_(std::move(live)),
+    commands_(std::move(commands)), history_(std::move(history)),
+    schedules_(std::move(options.schedules)), tokens_(db, time),
     limiter_(options.per_token_limit, time), audit_(db, time) {}
 
 std::vector<route> rest_api::routes() {
@@ -24,8 +25,11 @@ std::vector<route> rest_api::routes() {
   };
   add(plan_routes());
   add(command_routes(commands_));
-  if (history_)
+  if (history_) {
     add(history_routes(history_));
+    add(preference_routes(std::make_shared<automation_services>(automation_services{
+        history_->db, time_, history_->directory, history_->default_time_zone, optimizers_})));
+  }
   if (schedules_)
     add(schedule_routes(schedules_));
   add(security_routes(std::make_shared<security_services>(tokens_, audit_)));

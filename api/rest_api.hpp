@@ -14,6 +14,7 @@
 #include "api/http.hpp"
 #include "api/live_routes.hpp"
 #include "api/schedule_routes.hpp"
+#include "api/preference_routes.hpp"
 #include "core/clock.hpp"
 #include "core/metrics.hpp"
 #include "security/audit_log.hpp"
@@ -27,6 +28,8 @@ struct rest_api_options {
   security::rate_limit per_token_limit;
   /// Schedules (POST/GET/DELETE /schedule); null: not served.
   std::shared_ptr<schedule_services> schedules = {};
+  /// Told when preferences or tariffs change; null: plans are not refreshed.
+  std::shared_ptr<actors::home_optimizers> optimizers = {};
 };
 
 class rest_api {
@@ -49,6 +52,8 @@ public:
 
 private:
   metrics_registry& metrics_;
+  const clock& time_;
+  std::shared_ptr<actors::home_optimizers> optimizers_;
   std::shared_ptr<live_services> live_;
   std::shared_ptr<command_services> commands_;
   std::shared_ptr<history_services> history_; ///< null: a server that keeps no history

@@ -24,6 +24,7 @@
 
 #include "actors/dr_coordinator.hpp"
 #include "actors/fleet_directory.hpp"
+#include "actors/home_optimizer.hpp"
 #include "actors/live_board.hpp"
 #include "actors/scheduler_registry.hpp"
 #include "adapters/handshake_monitor.hpp"
@@ -78,6 +79,7 @@ struct server::parts {
   actors::dr_coordinator_actor demand_response;
   cluster::cluster_node_actor cluster_node;
   std::unique_ptr<actors::scheduler_registry> schedulers;
+  std::shared_ptr<actors::home_optimizers> optimizers; ///< with history only
   std::unique_ptr<storage::sample_writer> writer;
   std::unique_ptr<adapters::telemetry_metrics> telemetry_metrics;
   std::unique_ptr<adapters::pull_ingest> ingest;
@@ -423,6 +425,20 @@ result<void> start_links(parts& p, const server_config& config,
   return {};
 }
 
+// One optimizer per home, spawned when its preferences, tariff or schedules
+// are first set; its automation notifications go out on the feed.
+std::shared_ptr<actors::home_optimizers> start_optimizers(parts& p, const server_config& config) {
+  auto settings = std::make_shared<actors::optimizer_settings>();
+  settings->time = p.time;
+  settings->db = p.db.get();
+  settings->default_time_zone = config.default_time_zone;
+  settings->on_notification = [feed = p.feed.get()](const std::string& home,
+                                                    const storage::notification_record& n) {
+    feed->publish_if_heard("home/" + home + "/notification", [&] { return n.json; });
+  };
+  return std::make_shared<actors::home_optimizers>(*p.system, std::move(settings));
+}
+
 result<void> start_rest(parts& p, const server_config& config, actors::live_context_ptr context) {
   auto live = std::make_shared<api::live_services>(
     api::live_services{*p.system, p.directory, *p.db, p.metrics,
@@ -458,10 +474,12 @@ result<void> start_rest(parts& p, const server_config& config, actors::live_cont
     live->usage_windows = [history](const api::http_request& req, const std::string& home) {
       return api::usage_windows(*history, req, home);
     };
+    p.optimizers = start_optimizers(p, config);
   }
   api::rest_api_options api_options;
   api_options.per_token_limit = config.per_token_limit;
   api_options.schedules = schedules;
+  api_options.optimizers = p.optimizers;
   p.api = std::make_unique<api::rest_api>(*p.db, *p.time, p.metrics, live, commands, history,
                                           api_options);
   p.api->add(api::fleet_routes(std::make_shared<api::fleet_services>(api::fleet_services{
@@ -583,6 +601,8 @@ void server::stop() {
     p.zap->stop();
   caf::anon_send_exit(p.demand_response, caf::exit_reason::user_shutdown);
   caf::anon_send_exit(p.cluster_node, caf::exit_reason::user_shutdown);
+  if (p.optimizers)
+    p.optimizers->stop();
   caf::anon_send_exit(p.directory, caf::exit_reason::user_shutdown);
 }
 

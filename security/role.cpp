@@ -22,12 +22,14 @@ constexpr std::uint32_t granted(role r) {
       return bit(permission::live_read) | bit(permission::history_read) |
              bit(permission::fleet_read) | bit(permission::demand_response) |
              bit(permission::plans_run) | bit(permission::metrics_read) |
-             bit(permission::audit_read);
+             bit(permission::audit_read) | bit(permission::tariffs_write) |
+             bit(permission::prices_write);
     case role::resident: // their own homes: read, schedules, preferences, their devices
       return bit(permission::live_read) | bit(permission::history_read) |
              bit(permission::schedules_read) | bit(permission::schedules_write) |
              bit(permission::preferences_read) | bit(permission::preferences_write) |
-             bit(permission::plans_run) | bit(permission::devices_control);
+             bit(permission::plans_run) | bit(permission::devices_control) |
+             bit(permission::tariffs_write); // their own time-of-use tariff, not price series
     case role::integrator: // read-only telemetry of the homes it was granted
       return bit(permission::live_read) | bit(permission::history_read);
   }
@@ -85,6 +87,10 @@ std::string_view to_string(permission p) {
       return "audit:read";
     case permission::tokens_manage:
       return "tokens:manage";
+    case permission::tariffs_write:
+      return "tariffs:write";
+    case permission::prices_write:
+      return "prices:write";
   }
   return "unknown";
 }

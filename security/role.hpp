@@ -42,6 +42,8 @@ enum class permission : std::uint8_t {
   metrics_read,      ///< the server's Prometheus metrics
   audit_read,        ///< the audit log
   tokens_manage,     ///< issue, list and revoke tokens
+  tariffs_write,     ///< add a version to a home's time-of-use tariff
+  prices_write,      ///< push a price series (utility, market) for a home
 };
 
 inline constexpr std::array all_permissions{
@@ -49,7 +51,7 @@ inline constexpr std::array all_permissions{
   permission::schedules_write,   permission::preferences_read, permission::preferences_write,
   permission::plans_run,         permission::devices_control, permission::fleet_read,
   permission::demand_response,   permission::metrics_read,    permission::audit_read,
-  permission::tokens_manage,
+  permission::tokens_manage,     permission::tariffs_write,   permission::prices_write,
 };
 
 std::string_view to_string(permission p);

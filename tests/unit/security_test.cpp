@@ -51,6 +51,11 @@ BOOST_AUTO_TEST_CASE(role_table_matches_the_issue) {
   BOOST_TEST(!role_has(role::resident, permission::fleet_read));
   BOOST_TEST(!role_has(role::resident, permission::audit_read));
   BOOST_TEST(!role_has(role::resident, permission::metrics_read));
+  // prices: utilities and markets (operator) push series; residents set their own TOU tariff
+  BOOST_TEST(role_has(role::fleet_operator, permission::prices_write));
+  BOOST_TEST(role_has(role::fleet_operator, permission::tariffs_write));
+  BOOST_TEST(role_has(role::resident, permission::tariffs_write));
+  BOOST_TEST(!role_has(role::resident, permission::prices_write));
   // integrator: read-only
   for (auto p : all_permissions)
     BOOST_TEST(role_has(role::integrator, p) ==
