@@ -56,6 +56,8 @@ streams::home_plan_inputs gather_inputs(const home_optimizer_state& st) {
   const auto& s = *st.settings;
   auto in = stored_plan_inputs(*s.db->history(), st.home, s.time->now_ms(), s.default_time_zone);
   in.forecast = st.forecast;
+  if (!in.forecast && s.base_load)
+    in.forecast = s.base_load->base_load_forecast(st.home, s.time->now_ms());
   in.automation = st.inputs;
   in.dr_events = st.dr;
   in.standby_kw = s.standby_kw;

@@ -18,6 +18,7 @@
 #include <mutex>
 #include <optional>
 
+#include "actors/base_load.hpp"
 #include "actors/messages.hpp"
 #include "core/clock.hpp"
 #include "storage/store.hpp"
@@ -53,6 +54,9 @@ struct optimizer_settings {
   millis interval_ms = 15 * 60'000;
   double standby_kw = 0.3;       ///< the base load while no forecast arrived
   double time_budget_ms = 2'000; ///< per solve
+  /// The learned base-load forecast (actors/base_load.hpp), asked at every
+  /// re-plan unless a forecast message came; null: standby_kw.
+  std::shared_ptr<const base_load_source> base_load;
   /// After each plan is stored (the live events' `event: plan`); any thread.
   std::function<void(const std::string& home, const streams::home_plan&)> on_plan;
   /// After a notification is stored (the feed's home/<h>/notification).

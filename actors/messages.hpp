@@ -176,7 +176,7 @@ using home_scheduler_actor = caf::typed_actor<
   /// What the home's schedules ask of the optimizer now.
   caf::replies_to<inputs_atom>::with<streams::automation_inputs>>;
 /// A home's current demand-response events.
-using dr_events = std::vector<streams::dr_event>;
+using dr_events = std::vector<streams::dr_price_signal>;
 
 /// Learns the plans optimizers issue (the scheduler that fires them).
 using plan_listener_actor = caf::typed_actor<

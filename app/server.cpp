@@ -23,6 +23,7 @@
 #include <zmq.hpp>
 
 #include "actors/dr_coordinator.hpp"
+#include "actors/dr_signal_book.hpp"
 #include "actors/fleet_directory.hpp"
 #include "actors/home_optimizer.hpp"
 #include "actors/live_board.hpp"
@@ -80,6 +81,7 @@ struct server::parts {
   cluster::cluster_node_actor cluster_node;
   std::unique_ptr<actors::scheduler_registry> schedulers;
   std::shared_ptr<actors::home_optimizers> optimizers; ///< with history only
+  actors::plan_listener_actor plan_listener;            ///< optimizers -> schedulers
   std::unique_ptr<storage::sample_writer> writer;
   std::unique_ptr<adapters::telemetry_metrics> telemetry_metrics;
   std::unique_ptr<adapters::pull_ingest> ingest;
@@ -165,10 +167,17 @@ void start_demand_response(parts& p) {
     for (const auto& n : records)
       feed->publish_if_heard("home/" + n.home + "/notification", [&] { return n.json; });
   };
-  // The automation's optimizer actors connect here; until then each notice is counted.
+  // Each home's optimizer sees its events as a price signal (docs/FLEET.md):
+  // it re-plans deferrable loads out of them, under every safety rule.
   s.tell_home = [&told = p.metrics.add_counter("hems_dr_notices_total",
-                                                "Demand-response state changes told to homes.")](
-                  const streams::dr_notice&) { told.inc(); };
+                                                "Demand-response state changes told to homes."),
+                 signals = std::make_shared<actors::dr_signal_book>(),
+                 optimizers = p.optimizers](const streams::dr_notice& notice) {
+    told.inc();
+    if (optimizers)
+      caf::anon_send(optimizers->of(notice.home), actors::dr_atom::value,
+                     signals->update(notice));
+  };
   s.standing_opt_outs = [db = p.db.get()](const std::vector<std::string>& homes) {
     return api::standing_opt_outs(*db, homes);
   };
@@ -176,6 +185,8 @@ void start_demand_response(parts& p) {
   p.demand_response = p.system->spawn(actors::dr_coordinator_behavior,
                                       stored ? std::move(*stored) : std::vector<streams::dr_event>{},
                                       std::move(s));
+}
+
 // The cluster node: publishes itself on this member's middleman port (a
 // cluster) and answers fleet queries; without a cluster, a node of one.
 result<void> start_cluster_node(parts& p, const server_config& config,
@@ -295,9 +306,17 @@ result<void> start_feed(parts& p, const server_config& config) {
   return {};
 }
 
-// The safety settings of a home. Until preferences exist every home has the
-// defaults (essential: anything named fridge, freezer or medical).
-streams::safety_settings safety_of(const std::string& /*home*/) { return {}; }
+// The safety settings of a home, from its preferences (the defaults until it
+// has some; anything named fridge, freezer or medical is essential whatever
+// they say). Every command source asks this: schedules, optimizer, REST.
+std::function<streams::safety_settings(const std::string&)> safety_of(parts& p) {
+  return [db = p.db.get()](const std::string& home) {
+    if (auto* history = db->history())
+      if (auto prefs = actors::stored_preferences(*history, home))
+        return streams::to_safety_settings(*prefs);
+    return streams::safety_settings{};
+  };
+}
 
 // A command goes over MQTT to a device that came from MQTT, else via its hub.
 std::function<void(command)> command_sender(parts& p) {
@@ -314,8 +333,36 @@ std::function<void(command)> command_sender(parts& p) {
   };
 }
 
+// One optimizer per home (spawned when its preferences, tariff or schedules
+// are first set), planning on the learned base-load forecast; its plans go to
+// the home's scheduler and the live events, its notifications to the fan-out.
+std::shared_ptr<actors::home_optimizers> start_optimizers(parts& p, const server_config& config,
+                                                          const actors::live_context& live) {
+  auto settings = std::make_shared<actors::optimizer_settings>();
+  settings->time = p.time;
+  settings->db = p.db.get();
+  settings->default_time_zone = config.default_time_zone;
+  if (live.history)
+    settings->base_load = live.history->base_load;
+  settings->on_notification = notification_fanout(p);
+  settings->on_plan = [events = p.events](const std::string& home, const streams::home_plan& plan) {
+    events->publish_plan(home, plan.computed_ms);
+  };
+  // The optimizers' planned starts reach the home's scheduler, which fires
+  // them through the safety gate.
+  p.plan_listener = p.system->spawn(
+    [schedulers = p.schedulers.get()]() -> actors::plan_listener_actor::behavior_type {
+      return {[schedulers](actors::planned_atom, const std::string& home,
+                           actors::planned_starts& starts) {
+        schedulers->planned(home, std::move(starts));
+      }};
+    });
+  return std::make_shared<actors::home_optimizers>(*p.system, std::move(settings), p.plan_listener);
+}
+
 // Schedules and a scheduler per home that has some (actors/home_scheduler.hpp).
-result<void> start_automation(parts& p, const server_config& config) {
+result<void> start_automation(parts& p, const server_config& config,
+                              const actors::live_context& live) {
   auto book = storage::schedule_book::open(*p.db);
   if (!book)
     return std::unexpected(book.error());
@@ -324,7 +371,7 @@ result<void> start_automation(parts& p, const server_config& config) {
   context->time = p.time;
   context->book = p.schedules.get();
   context->send = command_sender(p);
-  context->safety = safety_of;
+  context->safety = safety_of(p);
   context->time_zone = [db = p.db.get(), fallback = config.default_time_zone](const std::string& home) {
     if (auto* history = db->history())
       if (auto zone = history->get_home_value(home, "time_zone"); zone && *zone)
@@ -335,7 +382,18 @@ result<void> start_automation(parts& p, const server_config& config) {
     p.db.get(), notification_fanout(p),
     &p.metrics.add_counter("hems_automation_notifications_total",
                            "Notifications from automation, stored and published."));
+  // What schedules ask of the optimizer (runs, blocked hours) reaches it on
+  // every change; the optimizers exist before any scheduler runs.
+  auto optimizers = std::make_shared<std::shared_ptr<actors::home_optimizers>>();
+  context->on_inputs = [optimizers](const std::string& home, const streams::automation_inputs& in) {
+    if (*optimizers)
+      caf::anon_send((*optimizers)->of(home), actors::inputs_atom::value, in);
+  };
   p.schedulers = std::make_unique<actors::scheduler_registry>(*p.system, std::move(context));
+  if (config.history) {
+    p.optimizers = start_optimizers(p, config, live);
+    *optimizers = p.optimizers;
+  }
   p.schedulers->start();
   return {};
 }
@@ -425,20 +483,6 @@ result<void> start_links(parts& p, const server_config& config,
   return {};
 }
 
-// One optimizer per home, spawned when its preferences, tariff or schedules
-// are first set; its automation notifications go out on the feed.
-std::shared_ptr<actors::home_optimizers> start_optimizers(parts& p, const server_config& config) {
-  auto settings = std::make_shared<actors::optimizer_settings>();
-  settings->time = p.time;
-  settings->db = p.db.get();
-  settings->default_time_zone = config.default_time_zone;
-  settings->on_notification = [feed = p.feed.get()](const std::string& home,
-                                                    const storage::notification_record& n) {
-    feed->publish_if_heard("home/" + home + "/notification", [&] { return n.json; });
-  };
-  return std::make_shared<actors::home_optimizers>(*p.system, std::move(settings));
-}
-
 result<void> start_rest(parts& p, const server_config& config, actors::live_context_ptr context) {
   auto live = std::make_shared<api::live_services>(
     api::live_services{*p.system, p.directory, *p.db, p.metrics,
@@ -451,7 +495,7 @@ result<void> start_rest(parts& p, const server_config& config, actors::live_cont
       return view && std::any_of(view->devices.begin(), view->devices.end(),
                                  [&](const auto& d) { return d.status.device == device; });
     }});
-  commands->refuse = api::rest_command_gate(safety_of);
+  commands->refuse = api::rest_command_gate(safety_of(p));
   auto schedules = std::make_shared<api::schedule_services>(api::schedule_services{
     *p.schedules, *p.time,
     [live](const std::string& home) { return api::ask_home_view(*live, home).has_value(); },
@@ -463,7 +507,7 @@ result<void> start_rest(parts& p, const server_config& config, actors::live_cont
             return d.status.kind;
       return std::nullopt;
     },
-    safety_of,
+    safety_of(p),
     [schedulers = p.schedulers.get()](const std::string& home) {
       schedulers->schedules_changed(home);
     }});
@@ -474,7 +518,6 @@ result<void> start_rest(parts& p, const server_config& config, actors::live_cont
     live->usage_windows = [history](const api::http_request& req, const std::string& home) {
       return api::usage_windows(*history, req, home);
     };
-    p.optimizers = start_optimizers(p, config);
   }
   api::rest_api_options api_options;
   api_options.per_token_limit = config.per_token_limit;
@@ -554,17 +597,26 @@ result<std::unique_ptr<server>> server::start(const server_config& config) {
   if (config.history)
     attach_history(*p, config, *context);
   start_actors(*p, config, context, std::move(*recovered));
-  start_demand_response(*p);
   if (auto ok = start_cluster_node(*p, config, context); !ok)
     return std::unexpected(ok.error());
-  // A failure from here on must stop the cluster node (its reconnect timer
-  // would keep the actor system waiting for it).
+  // A failure from here on must stop the actors with timers (the cluster
+  // node's reconnects, schedulers, optimizers, demand response): they would
+  // keep the actor system waiting for them.
   auto abandon = [&p](const error& e) {
     caf::anon_send_exit(p->cluster_node, caf::exit_reason::user_shutdown);
+    if (p->demand_response)
+      caf::anon_send_exit(p->demand_response, caf::exit_reason::user_shutdown);
+    if (p->optimizers)
+      p->optimizers->stop();
+    if (p->plan_listener)
+      caf::anon_send_exit(p->plan_listener, caf::exit_reason::user_shutdown);
+    if (p->schedulers)
+      p->schedulers->stop();
     return std::unexpected(e);
   };
-  if (auto ok = start_automation(*p, config); !ok)
+  if (auto ok = start_automation(*p, config, *context); !ok)
     return abandon(ok.error());
+  start_demand_response(*p);
   if (auto ok = start_links(*p, config, std::move(records)); !ok)
     return abandon(ok.error());
   if (auto ok = start_rest(*p, config, context); !ok)
@@ -585,6 +637,10 @@ void server::stop() {
   p.ready = false;
   p.events->stop(); // its streams write into REST's connections
   p.rest->stop();
+  if (p.optimizers)
+    p.optimizers->stop();
+  if (p.plan_listener)
+    caf::anon_send_exit(p.plan_listener, caf::exit_reason::user_shutdown);
   p.schedulers->stop();
   {
     std::lock_guard lock{p.send_mutex};
@@ -601,8 +657,6 @@ void server::stop() {
     p.zap->stop();
   caf::anon_send_exit(p.demand_response, caf::exit_reason::user_shutdown);
   caf::anon_send_exit(p.cluster_node, caf::exit_reason::user_shutdown);
-  if (p.optimizers)
-    p.optimizers->stop();
   caf::anon_send_exit(p.directory, caf::exit_reason::user_shutdown);
 }
 

@@ -26,13 +26,14 @@
 
 namespace hems::streams {
 
-/// A demand-response event: import costs `price_adder` more per kWh inside it.
-struct dr_event {
+/// A demand-response event as the plan sees it: import costs `price_adder`
+/// more per kWh inside it (streams/dr_event.hpp is the event itself).
+struct dr_price_signal {
   std::string id;
   millis from_ms = 0;
   millis to_ms = 0;
   double price_adder = 0;
-  friend bool operator==(const dr_event&, const dr_event&) = default;
+  friend bool operator==(const dr_price_signal&, const dr_price_signal&) = default;
 };
 
 /// An interruptible load (an EV's charge, a water heater's reheat): this much
@@ -57,7 +58,7 @@ struct home_plan_inputs {
   std::optional<load_forecast> forecast; ///< base load; none: `standby_kw` throughout
   automation_inputs automation;
   std::vector<energy_request> energy;
-  std::vector<dr_event> dr_events;
+  std::vector<dr_price_signal> dr_events;
   double standby_kw = 0.3;
   int horizon = 192;
   millis slot_ms = 15 * minute_ms;
