@@ -333,6 +333,16 @@ std::function<void(command)> command_sender(parts& p) {
   };
 }
 
+// Hands each home's planned starts to its scheduler. (It takes an argument
+// besides self: CAF 0.17 dereferences a null tuple for a function without.)
+actors::plan_listener_actor::behavior_type forward_plans(actors::plan_listener_actor::pointer,
+                                                         actors::scheduler_registry* schedulers) {
+  return {[schedulers](actors::planned_atom, const std::string& home,
+                       actors::planned_starts& starts) {
+    schedulers->planned(home, std::move(starts));
+  }};
+}
+
 // One optimizer per home (spawned when its preferences, tariff or schedules
 // are first set), planning on the learned base-load forecast; its plans go to
 // the home's scheduler and the live events, its notifications to the fan-out.
@@ -350,13 +360,7 @@ std::shared_ptr<actors::home_optimizers> start_optimizers(parts& p, const server
   };
   // The optimizers' planned starts reach the home's scheduler, which fires
   // them through the safety gate.
-  p.plan_listener = p.system->spawn(
-    [schedulers = p.schedulers.get()]() -> actors::plan_listener_actor::behavior_type {
-      return {[schedulers](actors::planned_atom, const std::string& home,
-                           actors::planned_starts& starts) {
-        schedulers->planned(home, std::move(starts));
-      }};
-    });
+  p.plan_listener = p.system->spawn(forward_plans, p.schedulers.get());
   return std::make_shared<actors::home_optimizers>(*p.system, std::move(settings), p.plan_listener);
 }
 
