@@ -148,15 +148,28 @@ void start_actors(parts& p, const server_config& config, std::shared_ptr<actors:
                                 actors::live_context_ptr{std::move(context)});
 }
 
+// Notifications go out twice, to the same listeners whatever made them: the
+// feed (integrators) and the live events (the dashboard).
+actors::notification_listener notification_fanout(parts& p) {
+  return [feed = p.feed.get(), events = p.events](const std::string& home,
+                                                  const storage::notification_record& n) {
+    feed->publish_if_heard("home/" + home + "/notification", [&] { return n.json; });
+    events->publish(home, "notification", n.json);
+  };
+}
+
 // Demand-response events: states on the feed (fleet/dr/<id>), residents
-// notified (stored, home/<h>/notification), homes' optimizers told.
+// notified (stored, then the feed's home/<h>/notification and the live
+// events, through notification_fanout), homes' optimizers told.
 void start_demand_response(parts& p) {
   actors::dr_coordinator_settings s;
   s.time = p.time;
   s.publish = [feed = p.feed.get(), time = p.time](const streams::dr_event& e, streams::dr_state) {
     feed->publish_if_heard("fleet/dr/" + e.id, [&] { return api::dr_event_json(e, time->now_ms()); });
   };
-  s.notify_residents = [db = p.db.get(), feed = p.feed.get()](
+  // The same fan-out as every other notification: the feed and the live
+  // events (the dashboard shows it without a reload).
+  s.notify_residents = [db = p.db.get(), fanout = notification_fanout(p)](
                          const std::vector<std::string>& homes, const streams::dr_event& e,
                          std::string_view what) {
     if (!db->history())
@@ -165,7 +178,7 @@ void start_demand_response(parts& p) {
     if (!db->history()->put_notifications(records))
       return;
     for (const auto& n : records)
-      feed->publish_if_heard("home/" + n.home + "/notification", [&] { return n.json; });
+      fanout(n.home, n);
   };
   // Each home's optimizer sees its events as a price signal (docs/FLEET.md):
   // it re-plans deferrable loads out of them, under every safety rule.
@@ -262,16 +275,6 @@ std::function<void(const command_record&)> record_commands(parts& p) {
     feed->publish_if_heard("home/" + r.cmd.home + "/command",
                            [&] { return api::command_json(r); });
     events->publish_if_heard(r.cmd.home, "command", [&] { return api::command_json(r); });
-  };
-}
-
-// Notifications go out twice, to the same listeners whatever made them: the
-// feed (integrators) and the live events (the dashboard).
-actors::notification_listener notification_fanout(parts& p) {
-  return [feed = p.feed.get(), events = p.events](const std::string& home,
-                                                  const storage::notification_record& n) {
-    feed->publish_if_heard("home/" + home + "/notification", [&] { return n.json; });
-    events->publish(home, "notification", n.json);
   };
 }
 

@@ -1,7 +1,8 @@
 // The dashboard in a real browser (Debian's chromium, driven by
 // playwright-core) against the real hems binary with simulated homes on the
 // hub link: sign in, live power moves, a device switched off shows its power
-// drop, schedules, the phone layout, and a screenshot of each page.
+// drop, schedules, a notification arriving live (a demand-response event),
+// the operator's fleet view, the phone layout, and a screenshot of each page.
 //
 // Run by ctest (tests/browser/CMakeLists.txt) with HEMS_BINARY, HEMS_WEB_ROOT
 // (web/, with dist/ built and node_modules installed), CHROMIUM and
@@ -20,10 +21,6 @@ const webRoot = process.env.HEMS_WEB_ROOT;
 const screenshots = process.env.SCREENSHOT_DIR || path.join(tmpdir(), 'hems-screenshots');
 const chromiumPath = process.env.CHROMIUM || '/usr/bin/chromium';
 const { chromium } = createRequire(path.join(webRoot, 'package.json'))('playwright-core');
-
-// Turn on when something can raise a notification on demand (auto-exec: a
-// command that fails raises `command_failed`).
-const NOTIFICATION_SOURCE_READY = false;
 
 const HOME = 'h-0001';
 let dataDir;
@@ -46,6 +43,18 @@ async function until(what, condition, limitMs = 30000) {
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
     await sleep(100);
   }
+}
+
+const admin = () => ({ Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' });
+
+// A demand-response event for HOME starting in ten minutes with an hour's
+// lead time: 'near' at once, and its residents are notified when it is
+// created (docs/FLEET.md).
+async function createDrEvent() {
+  const r = await fetch(`${base}/dr/events`, { method: 'POST', headers: admin(),
+    body: JSON.stringify({ homes: [HOME], start: Date.now() + 10 * 60000, duration_min: 30, notification_min: 60, level: 1 }) });
+  assert.equal(r.status, 201, `POST /dr/events: ${r.status} ${await r.clone().text()}`);
+  return r.json();
 }
 
 function start(args, name) {
@@ -157,8 +166,10 @@ test('switch a device off and see its power drop', async () => {
   await page.close();
 });
 
-test('create a schedule and see it listed, then delete it', { skip: !paths['/schedule'] && 'this server has no /schedule (auto-exec not merged)' }, async () => {
+test('create a schedule and see it listed, then delete it', async () => {
+  assert.ok(paths['/schedule'], 'the server lists no /schedule in /openapi.json');
   const page = await signedInPage();
+  await page.locator('#schedule-list').filter({ hasNotText: 'Loading' }).waitFor();
   await page.getByLabel('Device', { exact: true }).selectOption('router');
   await page.getByLabel('Action').selectOption('on'); // never against a safety rule
   await page.getByLabel('At (home time)').fill('23:30');
@@ -166,16 +177,34 @@ test('create a schedule and see it listed, then delete it', { skip: !paths['/sch
   const item = page.locator('#schedule-list li', { hasText: '23:30' });
   await item.waitFor({ timeout: 10000 });
   await page.screenshot({ path: path.join(screenshots, 'schedules.png'), fullPage: true });
+  // The server has it, as the form sent it.
+  const listed = (await (await fetch(`${base}/schedule?home=${HOME}`, { headers: admin() })).json()).schedules;
+  const made = listed.find((s) => s.start === '23:30');
+  assert.ok(made, `GET /schedule has no 23:30 schedule: ${JSON.stringify(listed)}`);
+  assert.deepEqual([made.device, made.type, made.enabled], ['router', 'on', true]);
   await item.getByRole('button', { name: /Delete/ }).click();
   await item.waitFor({ state: 'detached', timeout: 10000 });
+  const left = (await (await fetch(`${base}/schedule?home=${HOME}`, { headers: admin() })).json()).schedules;
+  assert.equal(left.some((s) => s.id === made.id), false, 'the deleted schedule is still on the server');
   await page.close();
 });
 
-test('a notification arrives live', { skip: !NOTIFICATION_SOURCE_READY && 'nothing raises a notification on demand yet' }, async () => {
+test('a notification arrives live', async () => {
   const page = await signedInPage();
-  await fetch(`${base}/commands`, { method: 'POST', headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
-    body: JSON.stringify({ home: HOME, device: 'presence', action: 'off', reason: 'browser test: must fail' }) });
-  await page.locator('#notification-list li[data-kind="command_failed"]').waitFor({ timeout: 20000 });
+  await page.locator('#conn', { hasText: 'Live' }).waitFor();
+  await page.locator('#notifications').filter({ hasNotText: 'Loading notifications' }).waitFor();
+  // From here on the page must not fetch the list again: the notification
+  // has to come over the live events (GET /events).
+  const fetched = [];
+  page.on('request', (r) => { if (new URL(r.url()).pathname === '/notifications') fetched.push(r.url()); });
+  const event = await createDrEvent();
+  const item = page.locator('#notification-list li[data-kind="dr_event"]', { hasText: event.id });
+  await item.waitFor({ timeout: 20000 }).catch((e) => {
+    throw new Error(`the dr_event notification for ${event.id} did not appear live: ${e.message}`);
+  });
+  assert.match(await item.textContent(), /Demand response event/);
+  assert.deepEqual(fetched, [], 'the notification came from a reload of GET /notifications, not the live events');
+  await page.screenshot({ path: path.join(screenshots, 'notification.png'), fullPage: true });
   await page.close();
 });
 
@@ -206,11 +235,21 @@ test('dark theme, keyboard and labels', async () => {
 });
 
 test('operator view', async () => {
+  assert.ok(paths['/fleet/usage'] && paths['/dr/events'], 'the server lists no /fleet/usage or /dr/events');
+  const event = await createDrEvent(); // before the page loads its list of events
   const page = await signedInPage();
   await page.goto(`${base}/#/operator`);
   await page.getByRole('heading', { name: 'Fleet', exact: true }).waitFor();
   await page.waitForFunction(() => !document.querySelector('main').textContent.includes('Loading'));
-  if (!paths['/fleet/usage']) await page.getByText('not available on this server').first().waitFor();
+  // The real fleet: both simulated homes online, their load now, and the
+  // demand-response event just created, 'near'.
+  await until('both homes online', async () => /^2 of 2 homes online$/.test((await page.locator('#homes-online').textContent()) || ''), 15000)
+    .catch(async (e) => { throw new Error(`${e.message}: shows "${await page.locator('#homes-online').textContent()}"`); });
+  assert.match(await page.locator('#fleet-load-now').textContent(), /^Load now [1-9][\d.,]* k?W$/);
+  const dr = page.locator(`#dr-list li[data-id="${event.id}"]`);
+  await dr.waitFor({ timeout: 5000 });
+  assert.equal(await dr.getAttribute('data-state'), 'near');
+  assert.equal(await page.getByText('not available on this server').count(), 0);
   await page.screenshot({ path: path.join(screenshots, 'operator.png'), fullPage: true });
   await page.close();
 });

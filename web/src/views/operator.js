@@ -1,8 +1,10 @@
 // The operator's view: the fleet's load curve, homes online, and
-// demand-response events. Fields are read as docs/AUTOMATION.md and the fleet
-// routes name them; a server without those routes says so.
+// demand-response events. Fields are read as docs/FLEET.md names them
+// (GET /fleet/usage: `homes`, `live.homes_online`, `live.power_w`, `windows`;
+// GET /dr/events: `events` with `state`, `start`, `end`, `level`, `shed_kw`);
+// a server without those routes says so.
 
-import { apiIf } from '../api.js';
+import { apiIf, q } from '../api.js';
 import { chart, palette } from '../charts.js';
 import { el, section, note, describeError, fmtW, fmtTime } from '../dom.js';
 
@@ -27,14 +29,16 @@ export function renderOperator(main) {
   cleanups.push(() => plot?.destroy());
   async function loadFleet() {
     try {
-      const r = await apiIf('/fleet/usage', '/fleet/usage');
+      // The last two hours, minute by minute, and the load now.
+      const to = Date.now();
+      const r = await apiIf('/fleet/usage', `/fleet/usage?${q({ from: to - 2 * 3600000, to, resolution: '1m' })}`);
       const pts = points(r);
-      const homes = r.homes_online ?? r.online ?? r.homes?.online;
-      const total = r.homes_total ?? r.homes?.total;
+      const homes = r.live?.homes_online ?? r.homes_online;
+      const total = typeof r.homes === 'number' ? r.homes : r.homes_total;
       online.textContent = homes == null ? '—' : `${homes}${total != null ? ` of ${total}` : ''} homes online`;
-      const now = r.power_w ?? r.total_power_w;
+      const now = r.live?.power_w ?? r.power_w;
       const box = el('div', { class: 'chart', role: 'img', 'aria-label': 'Fleet load over time' });
-      loadBody.replaceChildren(el('p', { text: now != null ? `Load now ${fmtW(now)}` : '' }), box);
+      loadBody.replaceChildren(el('p', { id: 'fleet-load-now', text: now != null ? `Load now ${fmtW(now)}` : '' }), box);
       plot?.destroy();
       plot = chart(box, { series: [{ label: 'Fleet load (W)', color: palette[2] }], yLabel: 'W', height: 240 });
       plot.set([pts.map((p) => p.t / 1000), pts.map((p) => p.w)]);
@@ -47,9 +51,10 @@ export function renderOperator(main) {
       const r = await apiIf('/dr/events', '/dr/events');
       const items = Array.isArray(r) ? r : r.events || [];
       if (!items.length) { drBody.replaceChildren(note('No demand-response events.')); return; }
-      drBody.replaceChildren(el('ul', { class: 'plain', 'aria-label': 'Demand-response events' }, ...items.map((d) => el('li', {},
-        el('strong', { text: d.id || 'event' }), ` ${d.status || ''} · ${fmtTime(d.start_ms ?? d.start)} – ${fmtTime(d.end_ms ?? d.end)}`,
-        d.target_w != null || d.reduction_w != null ? ` · ${fmtW(d.target_w ?? d.reduction_w)}` : ''))));
+      drBody.replaceChildren(el('ul', { class: 'plain', id: 'dr-list', 'aria-label': 'Demand-response events' }, ...items.map((d) => el('li', { 'data-id': d.id, 'data-state': d.state || d.status || '' },
+        el('strong', { text: d.id || 'event' }), ` ${d.state || d.status || ''} · ${fmtTime(d.start_ms ?? d.start)} – ${fmtTime(d.end_ms ?? d.end)}`,
+        d.shed_kw != null ? ` · shed ${fmtW(d.shed_kw * 1000)}` : d.level != null && d.level >= 0 ? ` · level ${d.level}` : '',
+        Array.isArray(d.homes) ? ` · ${d.homes.length} home${d.homes.length === 1 ? '' : 's'}` : ''))));
     } catch (e) {
       drBody.replaceChildren(describeError(e, 'Demand response'));
     }
