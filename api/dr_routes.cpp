@@ -84,9 +84,9 @@ std::optional<dr_event> parse_stored_event(std::string_view json) {
 
 void write_event(json_writer& w, const dr_event& e, millis now) {
   w.begin_object()
-    .field("id", e.id)
-    .field("state", streams::to_string(streams::state_at(e, now)))
-    .key("group");
+      .field("id", e.id)
+      .field("state", streams::to_string(streams::state_at(e, now)))
+      .key("group");
   if (e.group.empty())
     w.null();
   else
@@ -95,12 +95,12 @@ void write_event(json_writer& w, const dr_event& e, millis now) {
   for (const auto& h : e.homes)
     w.value(h);
   w.end_array()
-    .field("start", e.start_ms)
-    .field("end", e.end_ms())
-    .field("duration_ms", e.duration_ms)
-    .field("notification_ms", e.notification_ms)
-    .field("level", e.level)
-    .key("shed_kw");
+      .field("start", e.start_ms)
+      .field("end", e.end_ms())
+      .field("duration_ms", e.duration_ms)
+      .field("notification_ms", e.notification_ms)
+      .field("level", e.level)
+      .key("shed_kw");
   if (e.shed_kw)
     w.value(*e.shed_kw);
   else
@@ -117,7 +117,9 @@ void write_event(json_writer& w, const dr_event& e, millis now) {
 }
 
 std::expected<streams::dr_request, http_reply> parse_request(const std::string& body) {
-  auto bad = [](std::string detail) { return std::unexpected(error_reply(400, "invalid", detail)); };
+  auto bad = [](std::string detail) {
+    return std::unexpected(error_reply(400, "invalid", detail));
+  };
   dom::parser parser;
   auto doc = parse_json_body(parser, body);
   if (!doc)
@@ -259,8 +261,8 @@ http_reply list_events(dr_services& s, const http_request& req) {
   if (auto bad = reject_unknown_params(req, {"state"}))
     return *bad;
   auto state = req.query_value("state");
-  if (state && *state != "far" && *state != "near" && *state != "active" &&
-      *state != "completed" && *state != "cancelled")
+  if (state && *state != "far" && *state != "near" && *state != "active" && *state != "completed" &&
+      *state != "cancelled")
     return error_reply(400, "invalid", "state: expected far, near, active, completed or cancelled");
   auto events = read_dr_events(s.db);
   if (!events)
@@ -300,10 +302,10 @@ http_reply get_event(dr_services& s, const http_request& req) {
   w.key("homes").begin_array();
   for (const auto& h : *report) {
     w.begin_object()
-      .field("home", h.home)
-      .field("participating", h.participating)
-      .field("target_kw", h.target_kw)
-      .key("baseline_avg_kw");
+        .field("home", h.home)
+        .field("participating", h.participating)
+        .field("target_kw", h.target_kw)
+        .key("baseline_avg_kw");
     if (h.baseline)
       w.value(h.baseline_avg_kw);
     else
@@ -314,9 +316,9 @@ http_reply get_event(dr_services& s, const http_request& req) {
     else
       w.null();
     w.field("shed_kwh", h.shed.shed_kwh)
-      .field("average_shed_kw", h.shed.average_shed_kw)
-      .field("quarters_known", h.shed.slots_known)
-      .end_object();
+        .field("average_shed_kw", h.shed.average_shed_kw)
+        .field("quarters_known", h.shed.slots_known)
+        .end_object();
     if (h.participating) {
       shed.push_back(h.shed);
       target += h.target_kw;
@@ -326,16 +328,16 @@ http_reply get_event(dr_services& s, const http_request& req) {
   w.end_array();
   auto total = streams::sum_reports(shed);
   w.key("total")
-    .begin_object()
-    .field("participating", participating)
-    .field("target_kw", target)
-    .field("baseline_kwh", total.baseline_kwh)
-    .field("actual_kwh", total.actual_kwh)
-    .field("shed_kwh", total.shed_kwh)
-    .field("average_shed_kw", total.average_shed_kw)
-    .end_object()
-    .end_object()
-    .end_object();
+      .begin_object()
+      .field("participating", participating)
+      .field("target_kw", target)
+      .field("baseline_kwh", total.baseline_kwh)
+      .field("actual_kwh", total.actual_kwh)
+      .field("shed_kwh", total.shed_kwh)
+      .field("average_shed_kw", total.average_shed_kw)
+      .end_object()
+      .end_object()
+      .end_object();
   return json_reply(200, w.take());
 }
 
@@ -384,11 +386,11 @@ http_reply opt_out_event(dr_services& s, const http_request& req) {
     s.changed(**e);
   json_writer w;
   w.begin_object()
-    .field("event", (*e)->id)
-    .field("home", *home)
-    .field("opted_out", true)
-    .field("state", streams::to_string(streams::state_at(**e, now)))
-    .end_object();
+      .field("event", (*e)->id)
+      .field("home", *home)
+      .field("opted_out", true)
+      .field("state", streams::to_string(streams::state_at(**e, now)))
+      .end_object();
   auto reply = json_reply(200, w.take());
   reply.audit = audit_note{(*e)->id, {}, "opt-out of " + *home};
   return reply;
@@ -448,8 +450,8 @@ result<std::optional<std::vector<std::string>>> the_home(std::string_view home) 
 }
 
 /// Average kW per quarter hour of each UTC day from a home's 15-minute windows.
-std::map<std::int64_t, std::vector<double>> quarters_by_day(
-  const std::vector<storage::window_row>& rows) {
+std::map<std::int64_t, std::vector<double>>
+quarters_by_day(const std::vector<storage::window_row>& rows) {
   std::map<std::int64_t, std::vector<double>> days;
   for (const auto& r : rows) {
     auto day = r.start / day_ms;
@@ -484,19 +486,13 @@ result<std::optional<dr_event>> read_dr_event(storage::store& db, std::string_vi
 
 result<std::vector<dr_event>> read_dr_events(storage::store& db) {
   std::vector<dr_event> out;
-  storage::record_query q;
-  q.limit = 1000;
-  for (;;) {
-    auto page = db.scan_records(storage::collection::dr_events, q);
-    if (!page)
-      return std::unexpected(page.error());
-    for (const auto& [key, value] : page->records)
-      if (auto e = parse_stored_event(value))
-        out.push_back(std::move(*e));
-    if (!page->more || page->records.empty())
-      break;
-    q.start = page->records.back().first + '\0';
-  }
+  auto read = storage::for_each_record(db, storage::collection::dr_events,
+                                       [&](std::string_view, std::string_view value) {
+                                         if (auto e = parse_stored_event(value))
+                                           out.push_back(std::move(*e));
+                                       });
+  if (!read)
+    return std::unexpected(read.error());
   std::sort(out.begin(), out.end(),
             [](const dr_event& a, const dr_event& b) { return a.start_ms > b.start_ms; });
   return out;
@@ -520,37 +516,36 @@ std::vector<std::string> standing_opt_outs(storage::store& db,
   return out;
 }
 
-std::vector<storage::notification_record> dr_notifications(const std::vector<std::string>& homes,
-                                                           const dr_event& e,
-                                                           std::string_view what) {
+std::vector<storage::notification_record>
+dr_notifications(const std::vector<std::string>& homes, const dr_event& e, std::string_view what) {
   std::vector<storage::notification_record> out;
   const bool cancelled = what == "cancelled";
   const millis ts = cancelled && e.cancelled_ms ? *e.cancelled_ms : e.created_ms;
   std::string when = format_rfc3339(e.start_ms);
-  std::string ask = e.shed_kw ? "to use less power" : "to use less power (level " +
-                                                          std::to_string(e.level) + ")";
+  std::string ask =
+      e.shed_kw ? "to use less power" : "to use less power (level " + std::to_string(e.level) + ")";
   for (const auto& home : homes) {
     json_writer w;
     w.begin_object()
-      .field("home", home)
-      .field("ts", ts)
-      .field("ts_ms", ts)
-      .field("kind", "dr_event")
-      .field("subject", e.id)
-      .field("severity", cancelled ? "info" : "warning")
-      .field("title", cancelled ? "Demand response event cancelled" : "Demand response event")
-      .field("message", cancelled ? "The utility cancelled its request for " + when + "."
-                                  : "The utility asks homes " + ask + " from " + when + " for " +
-                                      std::to_string(e.duration_ms / 60'000) +
-                                      " minutes. Automation shifts flexible loads; you can opt "
-                                      "out.")
-      .key("evidence")
-      .begin_object()
-      .field("event", e.id)
-      .field("start_ms", e.start_ms)
-      .field("end_ms", e.end_ms())
-      .field("level", e.level)
-      .key("shed_kw");
+        .field("home", home)
+        .field("ts", ts)
+        .field("ts_ms", ts)
+        .field("kind", "dr_event")
+        .field("subject", e.id)
+        .field("severity", cancelled ? "info" : "warning")
+        .field("title", cancelled ? "Demand response event cancelled" : "Demand response event")
+        .field("message", cancelled ? "The utility cancelled its request for " + when + "."
+                                    : "The utility asks homes " + ask + " from " + when + " for " +
+                                          std::to_string(e.duration_ms / 60'000) +
+                                          " minutes. Automation shifts flexible loads; you can opt "
+                                          "out.")
+        .key("evidence")
+        .begin_object()
+        .field("event", e.id)
+        .field("start_ms", e.start_ms)
+        .field("end_ms", e.end_ms())
+        .field("level", e.level)
+        .key("shed_kw");
     if (e.shed_kw)
       w.value(*e.shed_kw);
     else
@@ -587,7 +582,7 @@ result<std::vector<dr_home_report>> dr_report(storage::store& db, const dr_event
   const int start_slot = static_cast<int>((e.start_ms - event_day * day_ms) / quarter_ms);
   // Events crossing midnight are reported up to midnight (UTC days).
   const int end_slot = static_cast<int>(std::min<millis>(
-    streams::dr_slots_per_day, (e.end_ms() - event_day * day_ms + quarter_ms - 1) / quarter_ms));
+      streams::dr_slots_per_day, (e.end_ms() - event_day * day_ms + quarter_ms - 1) / quarter_ms));
   auto* history = db.history();
   std::vector<double> baseline_avg;
   for (const auto& home : e.homes) {
@@ -649,26 +644,26 @@ std::vector<route> dr_routes(std::shared_ptr<dr_services> s) {
   using security::permission;
   auto homes_of_event = dr_event_owner(s->db);
   return {
-    {"POST", "/dr/events", needs(permission::demand_response, {home_in_body("/homes")}),
-     [s](const http_request& req) { return post_event(*s, req); }},
-    {"GET", "/dr/events", needs(permission::fleet_read),
-     [s](const http_request& req) { return list_events(*s, req); }},
-    {"GET", "/dr/events/:id", needs(permission::fleet_read, {home_of("id", homes_of_event)}),
-     [s](const http_request& req) { return get_event(*s, req); }},
-    {"POST", "/dr/events/:id/cancel",
-     needs(permission::demand_response, {home_of("id", homes_of_event)}),
-     [s](const http_request& req) { return cancel_event(*s, req); }},
-    // A resident opts their home out of an event that may span many homes:
-    // the home is checked, and the handler answers 404 unless the event
-    // targets it.
-    {"POST", "/dr/events/:id/opt_out", needs(permission::preferences_write, {home_query()}),
-     [s](const http_request& req) { return opt_out_event(*s, req); }},
-    {"GET", "/homes/:home/dr_opt_out",
-     needs(permission::preferences_read, {home_of("home", the_home)}),
-     [s](const http_request& req) { return get_standing(*s, req); }},
-    {"PUT", "/homes/:home/dr_opt_out",
-     needs(permission::preferences_write, {home_of("home", the_home)}),
-     [s](const http_request& req) { return put_standing(*s, req); }},
+      {"POST", "/dr/events", needs(permission::demand_response, {home_in_body("/homes")}),
+       [s](const http_request& req) { return post_event(*s, req); }},
+      {"GET", "/dr/events", needs(permission::fleet_read),
+       [s](const http_request& req) { return list_events(*s, req); }},
+      {"GET", "/dr/events/:id", needs(permission::fleet_read, {home_of("id", homes_of_event)}),
+       [s](const http_request& req) { return get_event(*s, req); }},
+      {"POST", "/dr/events/:id/cancel",
+       needs(permission::demand_response, {home_of("id", homes_of_event)}),
+       [s](const http_request& req) { return cancel_event(*s, req); }},
+      // A resident opts their home out of an event that may span many homes:
+      // the home is checked, and the handler answers 404 unless the event
+      // targets it.
+      {"POST", "/dr/events/:id/opt_out", needs(permission::preferences_write, {home_query()}),
+       [s](const http_request& req) { return opt_out_event(*s, req); }},
+      {"GET", "/homes/:home/dr_opt_out",
+       needs(permission::preferences_read, {home_of("home", the_home)}),
+       [s](const http_request& req) { return get_standing(*s, req); }},
+      {"PUT", "/homes/:home/dr_opt_out",
+       needs(permission::preferences_write, {home_of("home", the_home)}),
+       [s](const http_request& req) { return put_standing(*s, req); }},
   };
 }
 

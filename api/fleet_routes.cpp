@@ -21,13 +21,12 @@ namespace dom = simdjson::dom;
 
 constexpr std::size_t max_members = 100'000;
 /// A fleet answer holds at most this many windows (as GET /usage).
-constexpr millis max_windows = 100'000;
 
 class local_source final : public fleet_source {
 public:
   local_source(std::shared_ptr<const actors::live_board> board, actors::live_settings settings,
                storage::history_store* history)
-    : board_(std::move(board)), settings_(std::move(settings)), history_(history) {}
+      : board_(std::move(board)), settings_(std::move(settings)), history_(history) {}
 
   std::vector<std::string> homes() override { return board_->homes(); }
 
@@ -62,7 +61,7 @@ public:
                                 [](const auto& d) { return d.online; });
       if (q && history_) {
         auto got = history_->read_windows(
-          {home, std::string{streams::home_series}, q->res, q->from, q->to});
+            {home, std::string{streams::home_series}, q->res, q->from, q->to});
         if (!got) {
           part.missing.push_back(home);
           continue;
@@ -141,13 +140,13 @@ homes_asked(fleet_services& s, const http_request& req, std::optional<fleet_grou
   if (auto name = req.query_value("group")) {
     if (!is_valid_id(*name))
       return std::unexpected(
-        error_reply(400, "invalid", "group: not a valid id (1 to 64 of A-Z a-z 0-9 . _ -)"));
+          error_reply(400, "invalid", "group: not a valid id (1 to 64 of A-Z a-z 0-9 . _ -)"));
     auto g = read_group(s.db, *name);
     if (!g)
       return std::unexpected(storage_failure(g.error()));
     if (!*g)
       return std::unexpected(
-        error_reply(404, "not_found", "no such group: '" + std::string{*name} + "'"));
+          error_reply(404, "not_found", "no such group: '" + std::string{*name} + "'"));
     for (const auto& m : (*g)->members)
       if (scope.covers(m))
         homes.push_back(m);
@@ -179,13 +178,13 @@ http_reply get_fleet_homes(fleet_services& s, const http_request& req) {
   w.begin_object().field("as_of_ms", s.time.now_ms()).key("homes").begin_array();
   for (const auto& h : statuses) {
     w.begin_object()
-      .field("home", h.home)
-      .field("devices", static_cast<std::uint64_t>(h.devices))
-      .field("devices_online", static_cast<std::uint64_t>(h.devices_online))
-      .field("power_w", h.power_w)
-      .field("last_seen_ms", h.last_seen_ms)
-      .key("groups")
-      .begin_array();
+        .field("home", h.home)
+        .field("devices", static_cast<std::uint64_t>(h.devices))
+        .field("devices_online", static_cast<std::uint64_t>(h.devices_online))
+        .field("power_w", h.power_w)
+        .field("last_seen_ms", h.last_seen_ms)
+        .key("groups")
+        .begin_array();
     if (auto it = groups_of.find(h.home); it != groups_of.end())
       for (const auto& g : it->second)
         w.value(g);
@@ -203,19 +202,10 @@ http_reply get_fleet_usage(fleet_services& s, const http_request& req) {
     auto res = streams::parse_resolution(*res_text);
     if (!res)
       return error_reply(400, "invalid", "resolution: expected 1m, 15m, 1h or 1d");
-    auto from = time_param(req, "from");
-    if (!from)
-      return from.error();
-    auto to = time_param(req, "to");
-    if (!to)
-      return to.error();
-    if (*to <= *from)
-      return error_reply(400, "invalid", "to: must be after from");
-    if ((*to - *from) / streams::nominal_length(*res) > max_windows)
-      return error_reply(400, "invalid",
-                         "to: at most " + std::to_string(max_windows) +
-                           " windows per request; use a coarser resolution or a shorter range");
-    q = fleet_window_query{*res, *from, *to};
+    auto range = window_range_param(req, *res);
+    if (!range)
+      return range.error();
+    q = fleet_window_query{*res, range->from, range->to};
   } else if (req.query_value("from") || req.query_value("to")) {
     return error_reply(400, "invalid", "resolution: required with from and to");
   }
@@ -231,34 +221,34 @@ http_reply get_fleet_usage(fleet_services& s, const http_request& req) {
   else
     w.null();
   w.field("as_of_ms", s.time.now_ms())
-    .field("homes", static_cast<std::uint64_t>(homes->size()))
-    .field("homes_answered", static_cast<std::uint64_t>(part.answered.size()))
-    .key("missing")
-    .begin_array();
+      .field("homes", static_cast<std::uint64_t>(homes->size()))
+      .field("homes_answered", static_cast<std::uint64_t>(part.answered.size()))
+      .key("missing")
+      .begin_array();
   for (const auto& m : part.missing)
     w.value(m);
   w.end_array()
-    .key("live")
-    .begin_object()
-    .field("power_w", part.live_power_w)
-    .field("homes_online", static_cast<std::uint64_t>(part.homes_online))
-    .end_object();
+      .key("live")
+      .begin_object()
+      .field("power_w", part.live_power_w)
+      .field("homes_online", static_cast<std::uint64_t>(part.homes_online))
+      .end_object();
   if (q) {
     w.field("resolution", streams::to_string(q->res))
-      .field("from", q->from)
-      .field("to", q->to)
-      .key("windows")
-      .begin_array();
+        .field("from", q->from)
+        .field("to", q->to)
+        .key("windows")
+        .begin_array();
     for (const auto& fw : part.windows) {
       double hours = static_cast<double>(fw.end - fw.start) / 3'600'000.0;
       w.begin_object()
-        .field("start", fw.start)
-        .field("end", fw.end)
-        .field("energy_wh", fw.energy_wh)
-        .field("avg_power_w", hours > 0 ? fw.energy_wh / hours : 0.0)
-        .field("max_home_power_w", fw.max_home_power_w)
-        .field("homes", static_cast<std::uint64_t>(fw.homes))
-        .end_object();
+          .field("start", fw.start)
+          .field("end", fw.end)
+          .field("energy_wh", fw.energy_wh)
+          .field("avg_power_w", hours > 0 ? fw.energy_wh / hours : 0.0)
+          .field("max_home_power_w", fw.max_home_power_w)
+          .field("homes", static_cast<std::uint64_t>(fw.homes))
+          .end_object();
     }
     w.end_array();
   }
@@ -268,7 +258,9 @@ http_reply get_fleet_usage(fleet_services& s, const http_request& req) {
 
 std::expected<fleet_group, http_reply> parse_group(std::string_view name, const std::string& body,
                                                    millis now) {
-  auto bad = [](std::string detail) { return std::unexpected(error_reply(400, "invalid", detail)); };
+  auto bad = [](std::string detail) {
+    return std::unexpected(error_reply(400, "invalid", detail));
+  };
   dom::parser parser;
   auto doc = parse_json_body(parser, body);
   if (!doc)
@@ -407,19 +399,13 @@ result<std::optional<fleet_group>> read_group(storage::store& db, std::string_vi
 
 result<std::vector<fleet_group>> read_groups(storage::store& db) {
   std::vector<fleet_group> out;
-  storage::record_query q;
-  q.limit = 1000;
-  for (;;) {
-    auto page = db.scan_records(storage::collection::fleet_groups, q);
-    if (!page)
-      return std::unexpected(page.error());
-    for (const auto& [key, value] : page->records)
-      if (auto g = parse_stored_group(key, value))
-        out.push_back(std::move(*g));
-    if (!page->more || page->records.empty())
-      break;
-    q.start = page->records.back().first + '\0';
-  }
+  auto read = storage::for_each_record(db, storage::collection::fleet_groups,
+                                       [&](std::string_view key, std::string_view value) {
+                                         if (auto g = parse_stored_group(key, value))
+                                           out.push_back(std::move(*g));
+                                       });
+  if (!read)
+    return std::unexpected(read.error());
   return out;
 }
 
@@ -442,19 +428,20 @@ std::vector<route> fleet_routes(std::shared_ptr<fleet_services> s) {
   using security::permission;
   auto members = group_owner(s->db);
   return {
-    {"GET", "/fleet/homes", needs(permission::fleet_read),
-     [s](const http_request& req) { return get_fleet_homes(*s, req); }},
-    {"GET", "/fleet/usage", needs(permission::fleet_read),
-     [s](const http_request& req) { return get_fleet_usage(*s, req); }},
-    {"GET", "/fleet/groups", needs(permission::fleet_read),
-     [s](const http_request& req) { return list_groups(*s, req); }},
-    {"PUT", "/fleet/groups/:group", needs(permission::demand_response, {home_in_body("/members")}),
-     [s](const http_request& req) { return put_group(*s, req); }},
-    {"GET", "/fleet/groups/:group", needs(permission::fleet_read, {home_of("group", members)}),
-     [s](const http_request& req) { return get_group(*s, req); }},
-    {"DELETE", "/fleet/groups/:group",
-     needs(permission::demand_response, {home_of("group", members)}),
-     [s](const http_request& req) { return delete_group(*s, req); }},
+      {"GET", "/fleet/homes", needs(permission::fleet_read),
+       [s](const http_request& req) { return get_fleet_homes(*s, req); }},
+      {"GET", "/fleet/usage", needs(permission::fleet_read),
+       [s](const http_request& req) { return get_fleet_usage(*s, req); }},
+      {"GET", "/fleet/groups", needs(permission::fleet_read),
+       [s](const http_request& req) { return list_groups(*s, req); }},
+      {"PUT", "/fleet/groups/:group",
+       needs(permission::demand_response, {home_in_body("/members")}),
+       [s](const http_request& req) { return put_group(*s, req); }},
+      {"GET", "/fleet/groups/:group", needs(permission::fleet_read, {home_of("group", members)}),
+       [s](const http_request& req) { return get_group(*s, req); }},
+      {"DELETE", "/fleet/groups/:group",
+       needs(permission::demand_response, {home_of("group", members)}),
+       [s](const http_request& req) { return delete_group(*s, req); }},
   };
 }
 

@@ -18,7 +18,6 @@ namespace {
 using services_ptr = std::shared_ptr<history_services>;
 
 /// Larger answers are refused: ask for a coarser resolution or a shorter range.
-constexpr millis max_windows = 100'000;
 
 std::string time_zone_of(const history_services& s, const std::string& home) {
   auto own = s.db.history()->get_home_value(home, "time_zone");
@@ -112,7 +111,6 @@ http_reply put_time_zone(const history_services& s, const http_request& req) {
   return json_reply(200, w.take());
 }
 
-
 /// Patterns are learned from the last four weeks of closed 15-minute windows;
 /// the forecast reads one day more (its profile looks 28 days back from
 /// yesterday's quarters, for the recent level).
@@ -146,9 +144,8 @@ http_reply get_patterns(const history_services& s, const http_request& req) {
     return view.error();
   if (!view->found)
     return error_reply(404, "not_found", "home '" + *home + "' has no devices");
-  if (device && std::none_of(view->devices.begin(), view->devices.end(), [&](const auto& d) {
-        return d.status.device == *device;
-      }))
+  if (device && std::none_of(view->devices.begin(), view->devices.end(),
+                             [&](const auto& d) { return d.status.device == *device; }))
     return error_reply(404, "not_found",
                        "device '" + std::string{*device} + "' not found in home '" + *home + "'");
   auto& db = *s.db.history();
@@ -249,19 +246,9 @@ http_reply usage_windows(const history_services& s, const http_request& req,
   auto device = req.query_value("device");
   if (device && !is_valid_id(*device))
     return error_reply(400, "invalid", "device: not a valid id (1 to 64 of A-Z a-z 0-9 . _ -)");
-  auto from = time_param(req, "from");
-  if (!from)
-    return from.error();
-  auto to = time_param(req, "to");
-  if (!to)
-    return to.error();
-  if (*to <= *from)
-    return error_reply(400, "invalid", "to: must be after from");
-  if ((*to - *from) / streams::nominal_length(*res) > max_windows)
-    return error_reply(400, "invalid",
-                       "to: at most " + std::to_string(max_windows) + " windows of " +
-                           std::string{streams::to_string(*res)} +
-                           " per request; use a coarser resolution or a shorter range");
+  auto range = window_range_param(req, *res);
+  if (!range)
+    return range.error();
   auto& db = *s.db.history();
   auto checkpoint = db.read_checkpoint(home);
   if (!checkpoint)
@@ -269,15 +256,15 @@ http_reply usage_windows(const history_services& s, const http_request& req,
   if (!*checkpoint)
     return error_reply(404, "not_found", "home '" + home + "' has no usage windows yet");
   auto read = [&](std::string_view series) {
-    return db.read_windows({home, std::string{series}, *res, *from, *to});
+    return db.read_windows({home, std::string{series}, *res, range->from, range->to});
   };
   json_writer w;
   w.begin_object().field("home", home);
   if (device)
     w.field("device", *device);
   w.field("resolution", streams::to_string(*res))
-      .field("from", *from)
-      .field("to", *to)
+      .field("from", range->from)
+      .field("to", range->to)
       .field("time_zone", time_zone_of(s, home))
       .field("closed_until", (*checkpoint)->closed_until);
   auto series = read(device ? *device : streams::home_series);
@@ -315,7 +302,8 @@ std::vector<route> history_routes(services_ptr s) {
        [s](const http_request& req) { return get_patterns(*s, req); }},
       {"GET", "/notifications", needs(permission::history_read, {home_query()}),
        [s](const http_request& req) { return get_notifications(*s, req); }},
-      {"GET", "/homes/:home/time_zone", needs(permission::history_read, {home_of("home", the_home)}),
+      {"GET", "/homes/:home/time_zone",
+       needs(permission::history_read, {home_of("home", the_home)}),
        [s](const http_request& req) { return get_time_zone(*s, req); }},
       {"PUT", "/homes/:home/time_zone",
        needs(permission::preferences_write, {home_of("home", the_home)}),

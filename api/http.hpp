@@ -15,6 +15,7 @@
 #include "api/access.hpp"
 #include "core/clock.hpp"
 #include "security/principal.hpp"
+#include "streams/window_grid.hpp"
 
 namespace hems::api {
 
@@ -22,7 +23,7 @@ struct http_request {
   std::string method;
   std::string path;
   std::map<std::string, std::string> query;
-  std::map<std::string, std::string> params; ///< path parameters (/schedule/:id)
+  std::map<std::string, std::string> params;  ///< path parameters (/schedule/:id)
   std::map<std::string, std::string> headers; ///< lower-case names
   std::string body;
   std::string remote; ///< the client's address, for the audit log
@@ -98,6 +99,16 @@ std::expected<std::string, http_reply> home_param(const http_request& req);
 /// absent, 400 when absent without one or unreadable.
 std::expected<millis, http_reply> time_param(const http_request& req, const std::string& name,
                                              std::optional<millis> fallback = {});
+
+/// `from` and `to` of a window query at resolution `res`: both required,
+/// `to` after `from`, and at most `max_windows` windows between them (400
+/// otherwise, naming the parameter).
+struct time_range {
+  millis from = 0;
+  millis to = 0;
+};
+std::expected<time_range, http_reply> window_range_param(const http_request& req,
+                                                         streams::resolution res);
 
 /// The `limit` query parameter of a paged list: `fallback` when absent, 400
 /// unless an integer from 1 to `max`.

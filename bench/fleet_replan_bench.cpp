@@ -31,24 +31,10 @@
 #include "tests/support/plan_generator.hpp"
 
 using namespace hems;
+using bench::percentile;
+using bench::thread_cpu_ms;
 
 namespace {
-
-double thread_cpu_ms() {
-  timespec ts{};
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-  return ts.tv_sec * 1e3 + ts.tv_nsec * 1e-6;
-}
-
-double percentile(std::vector<double> v, double q) {
-  if (v.empty())
-    return 0;
-  std::sort(v.begin(), v.end());
-  double pos = q * (v.size() - 1);
-  std::size_t lo = static_cast<std::size_t>(pos);
-  std::size_t hi = std::min(lo + 1, v.size() - 1);
-  return v[lo] + (v[hi] - v[lo]) * (pos - lo);
-}
 
 /// The same homes as plan_bench's one-day set.
 testing::problem_mix fleet_home() {

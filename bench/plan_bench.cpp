@@ -24,31 +24,16 @@
 #include <string>
 #include <vector>
 
+#include "bench/bench_util.hpp"
 #include "streams/plan_solver.hpp"
 #include "tests/support/cbc_plan_oracle.hpp"
 #include "tests/support/plan_generator.hpp"
 
 using namespace hems;
+using bench::percentile;
+using bench::thread_cpu_ms;
 
 namespace {
-
-/// CPU time of the calling thread: what one core spent, whatever else the
-/// machine runs.
-double thread_cpu_ms() {
-  timespec ts{};
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-  return ts.tv_sec * 1e3 + ts.tv_nsec * 1e-6;
-}
-
-double percentile(std::vector<double> v, double q) {
-  if (v.empty())
-    return 0;
-  std::sort(v.begin(), v.end());
-  double pos = q * (v.size() - 1);
-  std::size_t lo = static_cast<std::size_t>(pos);
-  std::size_t hi = std::min(lo + 1, v.size() - 1);
-  return v[lo] + (v[hi] - v[lo]) * (pos - lo);
-}
 
 testing::problem_mix typical_home(int horizon) {
   testing::problem_mix mix;

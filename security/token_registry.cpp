@@ -4,21 +4,21 @@ namespace hems::security {
 
 std::string_view describe(auth_failure f) {
   switch (f) {
-    case auth_failure::malformed:
-    case auth_failure::unknown:
-      return "the bearer token is not valid";
-    case auth_failure::expired:
-      return "the bearer token has expired";
-    case auth_failure::revoked:
-      return "the bearer token was revoked";
-    case auth_failure::unavailable:
-      return "tokens cannot be checked right now";
+  case auth_failure::malformed:
+  case auth_failure::unknown:
+    return "the bearer token is not valid";
+  case auth_failure::expired:
+    return "the bearer token has expired";
+  case auth_failure::revoked:
+    return "the bearer token was revoked";
+  case auth_failure::unavailable:
+    return "tokens cannot be checked right now";
   }
   return "the bearer token is not valid";
 }
 
 token_registry::token_registry(storage::store& db, const clock& time, std::size_t cache_capacity)
-  : db_(db), time_(time), cache_capacity_(cache_capacity) {}
+    : db_(db), time_(time), cache_capacity_(cache_capacity) {}
 
 void token_registry::remember(token_record r) {
   auto who = std::make_shared<principal>(principal{r.id, r.role, r.scope});
@@ -98,20 +98,15 @@ token_registry::verify(std::string_view text) {
 result<std::size_t> token_registry::count_active(role wanted) {
   std::size_t n = 0;
   auto now = time_.now_ms();
-  storage::record_query q{.start = "", .end = "", .limit = 1000};
-  for (;;) {
-    auto page = db_.scan_records(storage::collection::tokens, q);
-    if (!page)
-      return std::unexpected(page.error());
-    for (const auto& [key, value] : page->records) {
-      auto r = decode_token_record(value);
-      if (r && r->role == wanted && r->active_at(now))
-        ++n;
-    }
-    if (!page->more || page->records.empty())
-      return n;
-    q.start = page->records.back().first + '\0';
-  }
+  auto read = storage::for_each_record(db_, storage::collection::tokens,
+                                       [&](std::string_view, std::string_view value) {
+                                         auto r = decode_token_record(value);
+                                         if (r && r->role == wanted && r->active_at(now))
+                                           ++n;
+                                       });
+  if (!read)
+    return std::unexpected(read.error());
+  return n;
 }
 
 result<token_record> token_registry::revoke(std::string_view id) {
@@ -129,8 +124,8 @@ result<token_record> token_registry::revoke(std::string_view id) {
     if (!admins)
       return std::unexpected(admins.error());
     if (*admins <= 1)
-      return fail(errc::conflict, "token '" + r.id +
-                                    "' is the last active admin token; issue another first");
+      return fail(errc::conflict,
+                  "token '" + r.id + "' is the last active admin token; issue another first");
   }
   r.revoked_ms = time_.now_ms();
   if (auto ok = db_.put_record(storage::collection::tokens, r.id, encode_token_record(r)); !ok)

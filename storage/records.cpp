@@ -2,7 +2,26 @@
 
 #include <cstring>
 
+#include "storage/store.hpp"
+
 namespace hems::storage {
+
+result<void>
+for_each_record(store& db, collection c,
+                const std::function<void(std::string_view key, std::string_view value)>& visit) {
+  record_query q;
+  q.limit = 1000;
+  for (;;) {
+    auto page = db.scan_records(c, q);
+    if (!page)
+      return std::unexpected(page.error());
+    for (const auto& [key, value] : page->records)
+      visit(key, value);
+    if (!page->more || page->records.empty())
+      return {};
+    q.start = page->records.back().first + '\0'; // strictly after the last key
+  }
+}
 
 namespace {
 
@@ -20,7 +39,9 @@ enum sample_flags : std::uint8_t {
   has_soc = 1 << 6,
 };
 
-void put_u8(std::string& out, std::uint8_t v) { out.push_back(static_cast<char>(v)); }
+void put_u8(std::string& out, std::uint8_t v) {
+  out.push_back(static_cast<char>(v));
+}
 
 void put_f64(std::string& out, double v) {
   char buf[8];
@@ -85,8 +106,7 @@ public:
   }
 
 private:
-  template <class T>
-  T fail() {
+  template <class T> T fail() {
     ok_ = false;
     in_ = {};
     return T{};

@@ -14,23 +14,16 @@ std::string schedule_book::key_of(const streams::schedule& s) {
 
 result<std::unique_ptr<schedule_book>> schedule_book::open(store& db) {
   std::unique_ptr<schedule_book> book{new schedule_book{db}};
-  record_query q;
-  q.limit = 1000;
-  for (;;) {
-    auto page = db.scan_records(collection::schedules, q);
-    if (!page)
-      return std::unexpected(page.error());
-    for (const auto& [key, value] : page->records) {
-      auto s = streams::decode_schedule(value);
-      if (s && !s->id.empty())
-        book->by_id_.emplace(s->id, std::move(*s));
-      else
-        ++book->skipped_;
-    }
-    if (!page->more)
-      break;
-    q.start = page->records.back().first + '\0'; // strictly after the last key
-  }
+  auto read =
+      for_each_record(db, collection::schedules, [&](std::string_view, std::string_view value) {
+        auto s = streams::decode_schedule(value);
+        if (s && !s->id.empty())
+          book->by_id_.emplace(s->id, std::move(*s));
+        else
+          ++book->skipped_;
+      });
+  if (!read)
+    return std::unexpected(read.error());
   return book;
 }
 

@@ -3,6 +3,7 @@
 // implementation (rocksdb_store.hpp) is the only file that sees RocksDB.
 
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -51,11 +52,11 @@ struct sample_page {
 /// family. Values are opaque bytes: the module that owns a collection encodes
 /// them (security/ for tokens and the audit log).
 enum class collection : std::uint8_t {
-  tokens, ///< token id -> token record (hashes only, never secrets)
-  audit,  ///< big-endian time + sequence -> audit entry
+  tokens,       ///< token id -> token record (hashes only, never secrets)
+  audit,        ///< big-endian time + sequence -> audit entry
   fleet_groups, ///< group name -> the group's JSON (an empty value: deleted)
   dr_events,    ///< event id -> the demand-response event's JSON
-  schedules, ///< home \0 schedule id -> schedule JSON (streams/schedule.hpp)
+  schedules,    ///< home \0 schedule id -> schedule JSON (streams/schedule.hpp)
 };
 
 /// Records with start <= key < end (no upper bound when end is empty), in key
@@ -68,7 +69,7 @@ struct record_query {
 
 struct record_page {
   std::vector<std::pair<std::string, std::string>> records; ///< key, value
-  bool more = false; ///< another record follows in the range
+  bool more = false;                                        ///< another record follows in the range
 };
 
 class store {
@@ -85,9 +86,8 @@ public:
   /// Stores a command with its current outcome (replacing an earlier state).
   virtual result<void> put_command(const command_record& r) = 0;
   /// A home's commands, newest first; `before`: only those issued earlier.
-  virtual result<std::vector<command_record>> list_commands(std::string_view home,
-                                                            std::size_t limit,
-                                                            std::optional<millis> before) = 0;
+  virtual result<std::vector<command_record>>
+  list_commands(std::string_view home, std::size_t limit, std::optional<millis> before) = 0;
 
   /// Small named values (server settings, secrets' hashes, counters).
   virtual result<std::optional<std::string>> get_setting(std::string_view key) = 0;
@@ -114,6 +114,12 @@ struct rocksdb_options {
   /// The clock retention is measured against (a manual one in tests).
   std::shared_ptr<const clock> time = {};
 };
+
+/// Visits every record of a collection in key order, a page at a time
+/// underneath, so no caller repeats the paging.
+result<void>
+for_each_record(store& db, collection c,
+                const std::function<void(std::string_view key, std::string_view value)>& visit);
 
 /// Opens (creating if needed) the RocksDB store in `options.dir`.
 result<std::unique_ptr<store>> open_rocksdb_store(const rocksdb_options& options);
