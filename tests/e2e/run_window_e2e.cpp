@@ -167,7 +167,8 @@ BOOST_AUTO_TEST_CASE(a_run_lands_in_the_cheapest_window_and_the_appliance_runs_t
     cheap += quarter_ms;
   auto hhmm = [](millis t) { return streams::format_time_of_day(t % 86'400'000); };
   std::string tariff = R"({"valid_from": 0, "currency": "EUR", "import": {"default": 0.40,
-    "periods": [{"start": ")" + hhmm(cheap) + R"(", "end": ")" + hhmm(cheap + quarter_ms) +
+    "periods": [{"start": ")" +
+                       hhmm(cheap) + R"(", "end": ")" + hhmm(cheap + quarter_ms) +
                        R"(", "price": 0.05}]}, "export": {"default": 0.05}})";
   auto put = http_request(port, "PUT", "/tariff?home=h-run", tariff, json_type);
   BOOST_REQUIRE_MESSAGE(put.status == 200, put.body);
@@ -176,11 +177,11 @@ BOOST_AUTO_TEST_CASE(a_run_lands_in_the_cheapest_window_and_the_appliance_runs_t
 
   // Finish within three hours: every other start in the window is dearer.
   millis deadline = cheap + 3 * 3'600'000;
-  auto created = http_request(
-      port, "POST", "/schedule",
-      R"({"home":"h-run","device":"dishwasher","type":"run","end":)" + std::to_string(deadline) +
-          R"(,"params":{"duration_min":15,"power_w":1800}})",
-      json_type);
+  auto created = http_request(port, "POST", "/schedule",
+                              R"({"home":"h-run","device":"dishwasher","type":"run","end":)" +
+                                  std::to_string(deadline) +
+                                  R"(,"params":{"duration_min":15,"power_w":1800}})",
+                              json_type);
   BOOST_REQUIRE_MESSAGE(created.status == 201, created.body);
   simdjson::dom::parser parser;
   std::string id{parser.parse(created.body)["id"].get_string().value()};

@@ -56,10 +56,10 @@ std::optional<automation_notice> step(peak_watch& w, millis t, double a, double 
 BOOST_AUTO_TEST_CASE(high_power_in_peak_hours_warns_once_per_period) {
   auto prefs = evening_peak(5000);
   peak_watch w{"h"};
-  millis t = at("2026-11-27T16:10:00Z"); // 17:10 in Berlin
-  BOOST_TEST(!step(w, t, 3000, 3500, prefs));                // high, but only just
-  BOOST_TEST(!step(w, t + 30'000, 3000, 3500, prefs));       // not a minute yet
-  auto n = step(w, t + 60'000, 3000, 3500, prefs);            // a minute above the cap
+  millis t = at("2026-11-27T16:10:00Z");               // 17:10 in Berlin
+  BOOST_TEST(!step(w, t, 3000, 3500, prefs));          // high, but only just
+  BOOST_TEST(!step(w, t + 30'000, 3000, 3500, prefs)); // not a minute yet
+  auto n = step(w, t + 60'000, 3000, 3500, prefs);     // a minute above the cap
   BOOST_REQUIRE(n.has_value());
   BOOST_TEST(n->kind == "peak_warning");
   BOOST_TEST(n->home == "h");
