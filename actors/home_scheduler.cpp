@@ -64,6 +64,14 @@ void observe(self_ptr self, const sample_list& samples) {
   streams::runner_output out;
   for (const auto& s : samples)
     runner.observe(s, safety, out);
+  // Peak warnings: the home's live power against its peak hours.
+  auto& peaks = *self->state.peaks;
+  for (const auto& s : samples)
+    peaks.observe(s);
+  if (c.preferences)
+    if (auto prefs = c.preferences(runner.home()); prefs && !prefs->peak_hours.empty())
+      if (auto n = peaks.check(c.time->now_ms(), *prefs, runner.zone()))
+        out.notices.push_back(std::move(*n));
   deliver(c, out);
 }
 
@@ -74,6 +82,7 @@ home_scheduler_actor::behavior_type home_scheduler_behavior(self_ptr self, std::
   self->state.context = std::move(context);
   const auto& c = *self->state.context;
   self->state.runner.emplace(home, zone_of(c, home), c.time->now_ms(), c.runner);
+  self->state.peaks.emplace(home, c.peak);
   reload(self);
   arm_timer(self);
   return {

@@ -43,13 +43,37 @@ void scheduler_registry::planned(const std::string& home, planned_starts starts)
 
 void scheduler_registry::samples(const std::vector<sample>& samples) {
   std::map<std::string, std::pair<home_scheduler_actor, sample_list>, std::less<>> batches;
+  // Homes without a scheduler that may want one (peak warnings), asked
+  // outside the lock and at most once per wants_recheck_ms each.
+  std::vector<std::string> ask;
   {
     std::lock_guard lock{mutex_};
-    if (schedulers_.empty())
-      return;
-    for (const auto& s : samples)
-      if (auto it = schedulers_.find(s.home); it != schedulers_.end())
+    millis now = context_->wants_scheduler ? context_->time->now_ms() : 0;
+    for (const auto& s : samples) {
+      if (auto it = schedulers_.find(s.home); it != schedulers_.end()) {
         batches.try_emplace(s.home, it->second, sample_list{}).first->second.second.push_back(s);
+      } else if (context_->wants_scheduler) {
+        auto [at, fresh] = asked_.try_emplace(s.home, now);
+        if (fresh || at->second <= now) {
+          at->second = now + context_->wants_recheck_ms;
+          ask.push_back(s.home);
+        }
+      }
+    }
+  }
+  for (const auto& home : ask) {
+    if (!context_->wants_scheduler(home))
+      continue;
+    auto scheduler = scheduler_of(home);
+    {
+      std::lock_guard lock{mutex_};
+      asked_.erase(home);
+    }
+    sample_list batch;
+    for (const auto& s : samples)
+      if (s.home == home)
+        batch.push_back(s);
+    batches.try_emplace(home, scheduler, std::move(batch));
   }
   for (auto& [home, batch] : batches)
     caf::anon_send(batch.first, ingest_atom::value, std::move(batch.second));

@@ -1,6 +1,8 @@
 #pragma once
 // The homes' schedulers (actors/home_scheduler.hpp), found by home: a home
-// gets its scheduler when it first has a schedule or a plan, and keeps it.
+// gets its scheduler when it first has a schedule or a plan, or when its
+// samples arrive and the context's wants_scheduler says it needs one (peak
+// hours to watch), and keeps it.
 // The server hands it durable samples (only homes with a scheduler take
 // them), schedule changes and the optimizer's planned starts. Thread-safe:
 // the sample writer and REST threads call it.
@@ -39,6 +41,8 @@ private:
   scheduler_context_ptr context_;
   std::mutex mutex_;
   std::map<std::string, home_scheduler_actor, std::less<>> schedulers_;
+  /// Homes without a scheduler: when wants_scheduler may be asked again.
+  std::map<std::string, millis, std::less<>> asked_;
 };
 
 } // namespace hems::actors

@@ -385,6 +385,21 @@ result<void> start_automation(parts& p, const server_config& config,
         return **zone;
     return fallback;
   };
+  // Peak warnings: the home's preferences, read with each batch of its live
+  // samples; a home with peak hours gets a scheduler to watch them.
+  context->preferences = [db = p.db.get()](const std::string& home)
+    -> std::optional<streams::home_preferences> {
+    if (auto* history = db->history())
+      if (auto prefs = actors::stored_preferences(*history, home))
+        return std::move(*prefs);
+    return std::nullopt;
+  };
+  context->wants_scheduler = [db = p.db.get()](const std::string& home) {
+    if (auto* history = db->history())
+      if (auto prefs = actors::stored_preferences(*history, home))
+        return !prefs->peak_hours.empty() && prefs->notifications.peak_warning;
+    return false;
+  };
   context->notifier = std::make_shared<actors::automation_notifier>(
     p.db.get(), notification_fanout(p),
     &p.metrics.add_counter("hems_automation_notifications_total",

@@ -53,6 +53,7 @@ public:
 
   void set_schedules(std::vector<schedule> schedules);
   void set_zone(local_zone zone) { zone_ = std::move(zone); }
+  const local_zone& zone() const { return zone_; }
   /// The optimizer's decisions, replacing earlier ones not yet fired.
   void set_planned(std::vector<planned_start> starts);
 

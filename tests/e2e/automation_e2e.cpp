@@ -7,9 +7,10 @@
 // minutes and their telemetry then shows zero; the fridge is never switched
 // off by any path (schedule 409, REST command 409, away_off skips it).
 //
-// The `run` lands-in-the-cheapest-window test needs the optimizer loop
-// (branch auto-plan): it sends planned starts through
-// actors::scheduler_registry::planned, which the scheduler unit tests drive.
+// A home with only peak hours is watched from its samples: a minute above
+// its import cap in peak hours gives one peak_warning.
+//
+// The `run` lands-in-the-cheapest-window test is tests/e2e/run_window_e2e.
 
 #include <map>
 #include <thread>
@@ -210,4 +211,68 @@ BOOST_AUTO_TEST_CASE(an_empty_home_switches_its_lights_off_but_never_the_fridge)
   BOOST_TEST(del.status == 204);
   BOOST_TEST(http_request(port, "DELETE", "/schedule/" + id).status == 404);
   BOOST_TEST(http_get(port, "/schedule?home=h-away").body.find(id) == std::string::npos);
+}
+
+// High use in peak hours: a home with peak hours (and no schedule) is watched
+// from its live samples, and a minute above its import cap gives one stored
+// peak_warning with its evidence.
+BOOST_AUTO_TEST_CASE(high_use_in_peak_hours_warns_once) {
+  temp_dir dir;
+  hems_process server{dir.path() / "data", {"--rate-limit", "0", "--time-zone", "UTC"}};
+  auto port = server.http_port();
+  zmq::context_t ctx{1};
+  system_clock time;
+  adapters::hub_client_options o;
+  o.endpoint = server.hub_endpoint();
+  o.hub = "hub-peak";
+  o.homes = {"h-peak"};
+  o.ack_timeout_ms = 2000;
+  adapters::hub_client hub{ctx, o, time};
+  simulated_home home;
+  home.home = "h-peak";
+  home.devices = {
+      {"heat-pump", {device_kind::hvac, device_state::on, 2500, {}}},
+      {"oven", {device_kind::appliance, device_state::on, 2000, {}}},
+  };
+  auto handler = [&](const command& c) { return home.obey(c); };
+  millis last_sent = 0;
+  auto tick = [&] {
+    auto now = time.now_ms();
+    if (now - last_sent >= 1000) {
+      hub.send(home.batch(now), home.devices.size());
+      last_sent = now;
+    }
+    hub.poll(20ms, handler);
+  };
+  // Peak hours all day, a 4 kW cap: the home's 4.5 kW is over it.
+  auto put = http_request(port, "PUT", "/preferences?home=h-peak",
+                          R"({"time_zone": "UTC", "import_cap_w": 4000,
+                              "peak_hours": [{"start": "00:00", "end": "24:00"}]})",
+                          {{"Content-Type", "application/json"}});
+  BOOST_REQUIRE_MESSAGE(put.status == 200, put.body);
+  auto started = std::chrono::steady_clock::now();
+  std::string body;
+  BOOST_REQUIRE(eventually(
+      [&] {
+        tick();
+        body = http_get(port, "/notifications?home=h-peak&from=0").body;
+        return body.find("\"kind\":\"peak_warning\"") != std::string::npos;
+      },
+      150s));
+  auto took = std::chrono::steady_clock::now() - started;
+  BOOST_TEST_MESSAGE("peak warning after "
+                     << std::chrono::duration_cast<std::chrono::seconds>(took).count() << " s");
+  BOOST_TEST(took >= 55s); // high for a minute first
+  BOOST_TEST(body.find("\"limit_w\":\"4000\"") != std::string::npos, body);
+  BOOST_TEST(body.find("\"power_w\":\"4500\"") != std::string::npos, body);
+  BOOST_TEST(body.find("\"peak_hours\":\"00:00-24:00\"") != std::string::npos, body);
+  // Once per period.
+  for (int i = 0; i < 100; ++i)
+    tick();
+  body = http_get(port, "/notifications?home=h-peak&from=0").body;
+  std::size_t count = 0;
+  for (auto at = body.find("\"kind\":\"peak_warning\""); at != std::string::npos;
+       at = body.find("\"kind\":\"peak_warning\"", at + 1))
+    ++count;
+  BOOST_TEST(count == 1u);
 }

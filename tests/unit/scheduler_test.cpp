@@ -395,6 +395,66 @@ BOOST_AUTO_TEST_CASE(away_off_through_the_registry) {
   run();
 }
 
+// A home with peak hours and no schedule gets a scheduler from its samples;
+// high use in its peak hours is a stored peak_warning, once per period.
+BOOST_AUTO_TEST_CASE(peak_warning_through_the_registry) {
+  home_preferences prefs;
+  prefs.peak_hours = {daily_period{{}, 6 * hour_ms, 9 * hour_ms}}; // 06:00-09:00 local
+  prefs.import_cap_w = 5000;
+  auto c = std::make_shared<actors::scheduler_context>(*context);
+  int asked = 0;
+  c->preferences = [&](const std::string& home) -> std::optional<home_preferences> {
+    if (home == "h")
+      return prefs;
+    return std::nullopt;
+  };
+  c->wants_scheduler = [&](const std::string& home) {
+    ++asked;
+    return home == "h";
+  };
+  actors::scheduler_registry registry{*system, c};
+  registry.start(); // no schedules: no scheduler yet
+  run();
+  millis t = at("2026-11-27T05:30:00Z"); // 06:30 in Berlin
+  time->set(t);
+  auto batch = [&](millis ts, double heat_pump) {
+    auto other = telemetry("oven", device_kind::appliance, device_state::on, ts, 9000);
+    other.home = "elsewhere";
+    registry.samples({telemetry("heat-pump", device_kind::hvac, device_state::on, ts, heat_pump),
+                      telemetry("oven", device_kind::appliance, device_state::on, ts, 2500),
+                      other});
+    run();
+  };
+  batch(t, 3000);
+  BOOST_TEST(asked == 2); // both homes asked once
+  batch(t + 30'000, 3000);
+  BOOST_TEST(asked == 2); // not again within a minute
+  time->set(t + 61'000);
+  batch(t + 61'000, 3000);
+  BOOST_TEST(asked == 3); // "elsewhere" again after a minute; "h" has its scheduler
+  auto warnings = [&] {
+    return std::count_if(notices.begin(), notices.end(),
+                         [](const auto& n) { return n.kind == "peak_warning"; });
+  };
+  BOOST_REQUIRE(warnings() == 1);
+  const auto& n = *std::find_if(notices.begin(), notices.end(),
+                                [](const auto& n) { return n.kind == "peak_warning"; });
+  BOOST_TEST(n.home == "h");
+  BOOST_TEST(n.json.find(R"("power_w":"5500")") != std::string::npos, n.json);
+  BOOST_TEST(n.json.find(R"("peak_hours":"06:00-09:00")") != std::string::npos, n.json);
+  auto stored = db->history()->read_notifications("h", 0, at("2027-01-01T00:00:00Z"), 10);
+  BOOST_REQUIRE(stored.has_value());
+  BOOST_TEST(stored->size() == 1u);
+  // Still high later in the period: no second warning.
+  time->set(t + 10 * minute_ms);
+  batch(t + 10 * minute_ms, 3000);
+  time->set(t + 12 * minute_ms);
+  batch(t + 12 * minute_ms, 3000);
+  BOOST_TEST(warnings() == 1);
+  registry.stop();
+  run();
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 BOOST_AUTO_TEST_CASE(schedule_book_keeps_schedules_across_a_reopen) {

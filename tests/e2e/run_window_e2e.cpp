@@ -1,0 +1,242 @@
+#define BOOST_TEST_MODULE run_window_e2e
+#include <boost/test/unit_test.hpp>
+
+// Issue 6: "a `run` request lands its cycle in the cheapest allowed window and
+// the simulated appliance runs then", against the real hems binary and a hub
+// (the hub client library with obedient devices, as automation_e2e).
+//
+// The server has no way to make time pass, and a plan's starts are 15-minute
+// slots from the next quarter hour on. So the tariff makes one quarter hour
+// the cheapest: the next one when it begins at least 45 s from now, else the
+// one after. The plan must place the dishwasher's cycle exactly there (GET
+// /plan). When that start is at most ~3 minutes away the test waits for it:
+// the scheduler fires the optimizer's planned start (GET /commands, source
+// optimizer:<schedule id>), the hub gets `start` and the dishwasher's
+// telemetry shows it drawing power. Further away, the firing is only checked
+// when HEMS_E2E_WAIT_FOR_START=1 (it may then wait up to 16 minutes); the
+// scheduler's side of it is covered by scheduler_test.
+
+#include <cstdlib>
+#include <map>
+#include <thread>
+
+#include <simdjson.h>
+#include <zmq.hpp>
+
+#include "adapters/hub_client.hpp"
+#include "core/json_writer.hpp"
+#include "core/sample_json.hpp"
+#include "streams/preferences.hpp"
+#include "tests/support/hems_process.hpp"
+#include "tests/support/http_client.hpp"
+#include "tests/support/temp_dir.hpp"
+
+using namespace hems;
+using namespace hems::test;
+using namespace std::chrono_literals;
+
+namespace {
+
+const std::map<std::string, std::string> json_type{{"Content-Type", "application/json"}};
+constexpr millis quarter_ms = 15 * 60'000;
+
+struct device {
+  device_kind kind;
+  device_state state;
+  double power_on_w;
+};
+
+struct simulated_home {
+  std::string home;
+  std::map<std::string, device> devices;
+  std::vector<command> received;
+  std::uint64_t seq = 0;
+
+  std::string batch(millis now) {
+    json_writer w;
+    w.begin_array();
+    ++seq;
+    for (const auto& [id, d] : devices) {
+      sample s;
+      s.home = home;
+      s.device = id;
+      s.ts_ms = now;
+      s.seq = seq;
+      s.kind = d.kind;
+      s.state = d.state;
+      s.power_w = d.state == device_state::on ? d.power_on_w : 0;
+      write_sample(w, s);
+    }
+    w.end_array();
+    return w.take();
+  }
+
+  adapters::hub_command_ack obey(const command& c) {
+    received.push_back(c);
+    auto it = devices.find(c.device);
+    if (it == devices.end())
+      return {c.id, command_status::failed, "no such device"};
+    if (c.action == command_action::off)
+      it->second.state = device_state::off;
+    else if (c.action == command_action::on || c.action == command_action::start)
+      it->second.state = device_state::on;
+    return {c.id, command_status::done, ""};
+  }
+};
+
+double device_power(std::uint16_t port, const std::string& home, const std::string& id) {
+  auto r = http_get(port, "/devices?home=" + home);
+  simdjson::dom::parser p;
+  auto doc = p.parse(r.body);
+  if (doc.error())
+    return -1;
+  simdjson::dom::array devices;
+  if (doc["devices"].get(devices))
+    return -1;
+  for (auto d : devices) {
+    std::string_view did;
+    double power;
+    if (!d["id"].get(did) && did == id && !d["power_w"].get(power))
+      return power;
+  }
+  return -1;
+}
+
+// The start_ms GET /plan gives the schedule's load, if placed.
+std::optional<std::int64_t> planned_start(std::uint16_t port, const std::string& home,
+                                          const std::string& schedule_id, std::string* body) {
+  auto r = http_get(port, "/plan?home=" + home);
+  *body = r.body;
+  simdjson::dom::parser p;
+  auto doc = p.parse(r.body);
+  if (doc.error())
+    return std::nullopt;
+  simdjson::dom::array loads;
+  if (doc["loads"].get(loads))
+    return std::nullopt;
+  for (auto l : loads) {
+    std::string_view id;
+    std::int64_t start;
+    if (!l["schedule_id"].get(id) && id == schedule_id && !l["start_ms"].get(start))
+      return start;
+  }
+  return std::nullopt;
+}
+
+} // namespace
+
+BOOST_AUTO_TEST_CASE(a_run_lands_in_the_cheapest_window_and_the_appliance_runs_then) {
+  temp_dir dir;
+  hems_process server{dir.path() / "data", {"--rate-limit", "0", "--time-zone", "UTC"}};
+  auto port = server.http_port();
+  zmq::context_t ctx{1};
+  system_clock time;
+  adapters::hub_client_options o;
+  o.endpoint = server.hub_endpoint();
+  o.hub = "hub-run";
+  o.homes = {"h-run"};
+  o.ack_timeout_ms = 2000;
+  adapters::hub_client hub{ctx, o, time};
+
+  simulated_home home;
+  home.home = "h-run";
+  home.devices = {
+      {"dishwasher", {device_kind::appliance, device_state::off, 1800}},
+      {"kitchen-fridge", {device_kind::plug, device_state::on, 90}},
+  };
+  auto handler = [&](const command& c) { return home.obey(c); };
+  millis last_sent = 0;
+  auto tick = [&] {
+    auto now = time.now_ms();
+    if (now - last_sent >= 1000) {
+      hub.send(home.batch(now), home.devices.size());
+      last_sent = now;
+    }
+    hub.poll(20ms, handler);
+  };
+  BOOST_REQUIRE(eventually([&] {
+    tick();
+    return device_power(port, "h-run", "kitchen-fridge") == 90;
+  }));
+
+  // The cheapest quarter hour: the next one, unless it is too close to be
+  // planned before it begins.
+  millis now = time.now_ms();
+  millis cheap = (now / quarter_ms + 1) * quarter_ms;
+  if (cheap - now < 45'000)
+    cheap += quarter_ms;
+  auto hhmm = [](millis t) { return streams::format_time_of_day(t % 86'400'000); };
+  std::string tariff = R"({"valid_from": 0, "currency": "EUR", "import": {"default": 0.40,
+    "periods": [{"start": ")" +
+                       hhmm(cheap) + R"(", "end": ")" + hhmm(cheap + quarter_ms) +
+                       R"(", "price": 0.05}]}, "export": {"default": 0.05}})";
+  auto put = http_request(port, "PUT", "/tariff?home=h-run", tariff, json_type);
+  BOOST_REQUIRE_MESSAGE(put.status == 200, put.body);
+  put = http_request(port, "PUT", "/preferences?home=h-run", R"({"time_zone": "UTC"})", json_type);
+  BOOST_REQUIRE_MESSAGE(put.status == 200, put.body);
+
+  // Finish within three hours: every other start in the window is dearer.
+  millis deadline = cheap + 3 * 3'600'000;
+  auto created = http_request(port, "POST", "/schedule",
+                              R"({"home":"h-run","device":"dishwasher","type":"run","end":)" +
+                                  std::to_string(deadline) +
+                                  R"(,"params":{"duration_min":15,"power_w":1800}})",
+                              json_type);
+  BOOST_REQUIRE_MESSAGE(created.status == 201, created.body);
+  simdjson::dom::parser parser;
+  std::string id{parser.parse(created.body)["id"].get_string().value()};
+
+  // The optimizer places the cycle in the cheap quarter hour.
+  std::string plan;
+  std::optional<std::int64_t> start;
+  BOOST_REQUIRE_MESSAGE(eventually(
+                            [&] {
+                              tick();
+                              start = planned_start(port, "h-run", id, &plan);
+                              return start && plan.find("planned on request") == std::string::npos;
+                            },
+                            60s),
+                        plan.substr(0, 400));
+  BOOST_TEST(*start >= cheap);
+  BOOST_TEST(*start < cheap + quarter_ms);
+  BOOST_TEST(*start == cheap);
+  BOOST_TEST(plan.find("\"saving\":") != std::string::npos);
+
+  // Nothing starts before the planned time.
+  for (const auto& c : home.received)
+    BOOST_TEST(!(c.device == "dishwasher" && c.action == command_action::start));
+
+  const char* force = std::getenv("HEMS_E2E_WAIT_FOR_START");
+  bool wait = (force && std::string{force} == "1") || cheap - time.now_ms() <= 200'000;
+  if (!wait) {
+    BOOST_TEST_MESSAGE("the cheap window starts in "
+                       << (cheap - time.now_ms()) / 1000
+                       << " s: the firing is not waited for (HEMS_E2E_WAIT_FOR_START=1 waits)");
+    return;
+  }
+  // The scheduler fires the planned start when it is due, not before.
+  BOOST_REQUIRE(eventually(
+      [&] {
+        tick();
+        return std::any_of(home.received.begin(), home.received.end(), [](const command& c) {
+          return c.device == "dishwasher" && c.action == command_action::start;
+        });
+      },
+      std::chrono::milliseconds{cheap - time.now_ms() + 90'000}));
+  millis fired = time.now_ms();
+  BOOST_TEST_MESSAGE("start received " << (fired - cheap) << " ms after the window opened");
+  BOOST_TEST(fired >= cheap - 1000); // clocks of the same machine
+  BOOST_TEST(fired < cheap + quarter_ms);
+  // It is recorded as the optimizer's, and the dishwasher runs: its telemetry draws power.
+  BOOST_REQUIRE(eventually([&] {
+    tick();
+    auto c = http_get(port, "/commands?home=h-run");
+    return c.body.find("\"source\":\"optimizer:" + id + "\"") != std::string::npos &&
+           c.body.find("\"action\":\"start\"") != std::string::npos &&
+           c.body.find("\"status\":\"done\"") != std::string::npos;
+  }));
+  BOOST_REQUIRE(eventually([&] {
+    tick();
+    return device_power(port, "h-run", "dishwasher") == 1800;
+  }));
+}
