@@ -33,7 +33,7 @@ constexpr const char* usage =
   "                  [--tls-cert PEM --tls-key PEM] [--insecure-http]\n"
   "                  [--rate-limit PER_SECOND] [--rate-burst N] [--max-body BYTES]\n"
   "                  [--header-timeout S] [--body-timeout S] [--keepalive-timeout S]\n"
-  "                  [--new-admin-token]\n"
+  "                  [--new-admin-token] [--clock-offset SECONDS]\n"
   "                  [--no-history] [--window-lateness SECONDS] [--window-idle-close SECONDS]\n"
   "                  [--time-zone ZONE] [--retain-raw-days N] [--retain-minute-windows-days N]\n"
   "                  [--retain-windows-days N] [--web-dir DIR]\n"
@@ -47,6 +47,8 @@ constexpr const char* usage =
   "The REST API listens beyond loopback only with TLS (or --insecure-http behind a\n"
   "TLS proxy). The first start writes an admin token to DIR/admin.token (mode 0600);\n"
   "--new-admin-token writes a fresh one (when the file was lost).\n"
+  "--clock-offset runs the server's clock that many seconds ahead (negative: behind)\n"
+  "of the machine's, for rehearsing a later hour; hubs must stamp samples likewise.\n"
   "--mqtt reads the devices of an MQTT broker (Home Assistant, Zigbee2MQTT, Shelly,\n"
   "Tasmota, or a mapping file) into the home --mqtt-home and sends their commands\n"
   "back (docs/MQTT.md). A prefix or base of \"none\" turns that ecosystem off.\n"
@@ -96,7 +98,7 @@ result<serve_config> parse_config(int argc, char** argv) {
      "rate-limit", "rate-burst", "max-body", "header-timeout", "body-timeout", "keepalive-timeout",
      "window-lateness", "window-idle-close", "time-zone", "retain-raw-days",
      "retain-minute-windows-days", "retain-windows-days", "web-dir", "cluster", "node-id",
-     "cluster-listen", "cluster-timeout"};
+     "cluster-listen", "cluster-timeout", "clock-offset"};
   with_value.insert(mqtt_option_names().begin(), mqtt_option_names().end());
   auto opts = cli_options::parse(std::vector<std::string>(argv, argv + argc), with_value,
                                  {"insecure-http", "new-admin-token", "no-history",
@@ -139,13 +141,15 @@ result<serve_config> parse_config(int argc, char** argv) {
   auto header_timeout = opts->integer("header-timeout", 10, 1, 3600);
   auto body_timeout = opts->integer("body-timeout", 10, 1, 3600);
   auto keepalive_timeout = opts->integer("keepalive-timeout", 60, 1, 3600);
+  auto clock_offset = opts->integer("clock-offset", 0, -10LL * 365 * 86400, 10LL * 365 * 86400);
   for (auto* r : {&threads, &actors, &offline, &rate, &burst, &max_body, &header_timeout,
-                  &body_timeout, &keepalive_timeout})
+                  &body_timeout, &keepalive_timeout, &clock_offset})
     if (!*r)
       return std::unexpected(r->error());
   c.http_threads = static_cast<int>(*threads);
   c.actor_threads = static_cast<std::size_t>(*actors);
   c.offline_after_ms = *offline * 1000;
+  c.clock_offset_ms = *clock_offset * 1000;
   c.per_token_limit = {.per_second = static_cast<double>(*rate),
                        .burst = static_cast<double>(*burst)};
   c.max_body_bytes = static_cast<std::size_t>(*max_body);

@@ -598,6 +598,7 @@ result<std::unique_ptr<server>> server::start(const server_config& config) {
   // mid-answer would otherwise kill whatever process embeds the server.
   std::signal(SIGPIPE, SIG_IGN);
   auto p = std::make_unique<parts>();
+  p->time = std::make_shared<system_clock>(config.clock_offset_ms);
   auto context = std::make_shared<actors::live_context>();
   context->settings.time = p->time;
   context->settings.offline_after_ms = config.offline_after_ms;

@@ -35,6 +35,9 @@ struct server_config {
   int http_threads = 2;
   std::size_t actor_threads = 0; ///< 0: one per core
   std::int64_t offline_after_ms = 5 * 60 * 1000;
+  /// The server's clock runs this far ahead of (or behind) the machine's:
+  /// every timestamp, schedule and plan moves with it (rehearsals, tests).
+  std::int64_t clock_offset_ms = 0;
   // REST security and limits (docs/SECURITY.md)
   std::optional<api::tls_files> tls = std::nullopt; ///< HTTPS only, when set
   security::rate_limit per_token_limit = {};

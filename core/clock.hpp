@@ -16,10 +16,16 @@ public:
   virtual millis now_ms() const = 0;
 };
 
-/// Wall-clock time.
+/// Wall-clock time, optionally shifted by a fixed offset (`hems serve
+/// --clock-offset`: rehearse a future hour, or let an end-to-end test reach a
+/// quarter-hour boundary without waiting for it).
 class system_clock final : public clock {
 public:
+  explicit system_clock(millis offset_ms = 0) : offset_ms_(offset_ms) {}
   millis now_ms() const override;
+
+private:
+  millis offset_ms_;
 };
 
 /// A clock that only moves when told to (tests, simulations, replays).
