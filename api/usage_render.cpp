@@ -34,6 +34,7 @@ std::shared_ptr<const window_fragment> render(const std::vector<storage::window_
       append_window_object(json, rows[i]);
       out->has_occupied = out->has_occupied || rows[i].stats.occupied_ms.has_value();
     }
+    json.shrink_to_fit(); // a cached day holds what it uses
     return out;
   }
   millis first = streams::ceil_to(s.from, step);
@@ -72,6 +73,8 @@ std::shared_ptr<const window_fragment> render(const std::vector<storage::window_
       out->parts[5] += "null";
     }
   }
+  for (auto& p : out->parts)
+    p.shrink_to_fit(); // a cached day holds what it uses
   return out;
 }
 

@@ -332,6 +332,12 @@ BOOST_AUTO_TEST_CASE(history_answers_match_the_served_openapi_document) {
            {"GET", "/usage", "/usage?home=none&resolution=1d" + range, "", 404},
            {"GET", "/usage", "/usage?home=h&resolution=1h&from=5&to=1", "", 400},
            {"GET", "/usage", "/usage?home=h&resolution=1h&limit=5" + range, "", 400},
+           {"GET", "/usage", "/usage?home=h&resolution=15m&format=columns" + range, "", 200},
+           {"GET", "/usage", "/usage?home=h&resolution=1m&device=presence&format=columns" + range,
+            "", 200},
+           {"GET", "/usage", "/usage?home=h&resolution=1d&format=columns" + range, "", 400},
+           {"GET", "/usage", "/usage?home=h&resolution=15m&format=csv" + range, "", 400},
+           {"GET", "/usage", "/usage?home=h&format=columns", "", 400},
            {"GET", "/notifications", "/notifications?home=h", "", 200},
            {"GET", "/notifications", "/notifications?home=h&limit=0", "", 400},
            {"GET", "/homes/{home}/time_zone", "/homes/h/time_zone", "", 200},
@@ -348,6 +354,32 @@ BOOST_AUTO_TEST_CASE(history_answers_match_the_served_openapi_document) {
     }
   }
   BOOST_TEST(http_get(port, "/homes/h/time_zone").body.find("+05:30") != std::string::npos);
+
+  // format=columns holds the objects' numbers, slot by slot (nulls for gaps).
+  for (std::string q : {"&resolution=15m", "&resolution=1m&device=tv"}) {
+    auto objects = http_get(port, "/usage?home=h" + q + range);
+    auto columns = http_get(port, "/usage?home=h" + q + "&format=columns" + range);
+    BOOST_REQUIRE(objects.status == 200);
+    BOOST_REQUIRE(columns.status == 200);
+    simdjson::dom::parser p1, p2;
+    auto list = p1.parse(objects.body)["windows"].get_array().value();
+    auto cols = p2.parse(columns.body)["windows"].get_object().value();
+    std::int64_t first = cols["first"].get_int64(), step = cols["step_ms"].get_int64();
+    BOOST_TEST(cols["count"].get_int64().value() == day / step);
+    std::size_t stored = 0;
+    for (auto w : list) {
+      auto slot = static_cast<std::size_t>((w["start"].get_int64().value() - first) / step);
+      for (auto name : {"energy_wh", "avg_power_w", "samples", "covered_ms"})
+        BOOST_TEST(cols[name].at(slot).get_double().value() == w[name].get_double().value(),
+                   q << " " << name << " at " << slot);
+      ++stored;
+    }
+    std::size_t filled = 0;
+    for (auto v : cols["samples"].get_array())
+      filled += v.is_null() ? 0 : 1;
+    BOOST_TEST(filled == stored);
+    BOOST_TEST(stored > 0u);
+  }
 }
 
 // Closed windows go out on the integrator feed under home/<home>/usage/<resolution>.
