@@ -276,8 +276,8 @@ http_reply usage_windows(const history_services& s, const http_request& req,
   auto* cache = s.time ? s.day_cache.get() : nullptr;
   if (cache) {
     q.now = s.time->now_ms();
-    q.kept_ms = *res == streams::resolution::m1 ? s.retention.minute_windows_ms
-                                                 : s.retention.windows_ms;
+    q.kept_ms =
+        *res == streams::resolution::m1 ? s.retention.minute_windows_ms : s.retention.windows_ms;
   }
   auto read = [&](std::string_view series) {
     q.series = series;

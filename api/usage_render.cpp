@@ -19,9 +19,8 @@ struct stretch {
 
 // Renders rows (all with start in [s.from, s.to)) of one stretch.
 std::shared_ptr<const window_fragment> render(const std::vector<storage::window_row>& rows,
-                                              std::size_t begin, std::size_t end,
-                                              const stretch& s, const series_request& q,
-                                              millis step) {
+                                              std::size_t begin, std::size_t end, const stretch& s,
+                                              const series_request& q, millis step) {
   auto out = std::make_shared<window_fragment>();
   out->windows = end - begin;
   if (q.format == window_format::objects) {

@@ -16,16 +16,15 @@
 // (a year of the aggregator's work would take minutes to replay).
 
 #include <algorithm>
+#include <arpa/inet.h>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
-#include <random>
-#include <thread>
-
-#include <arpa/inet.h>
 #include <netinet/in.h>
+#include <random>
 #include <sys/socket.h>
+#include <thread>
 #include <unistd.h>
 
 #include <rocksdb/db.h>
