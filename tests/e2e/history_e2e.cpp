@@ -380,6 +380,25 @@ BOOST_AUTO_TEST_CASE(history_answers_match_the_served_openapi_document) {
     BOOST_TEST(filled == stored);
     BOOST_TEST(stored > 0u);
   }
+
+  // A large answer (over 512 KB: written in pieces) has the small one's
+  // headers and arrives whole; 60 days of minutes as columns are 86,400 slots.
+  auto small = http_get(port, "/usage?home=h&resolution=1m&format=columns" + range);
+  auto large = http_get(port, "/usage?home=h&resolution=1m&format=columns&from=" +
+                                  std::to_string(d0 - 59 * day) + "&to=" +
+                                  std::to_string(d0 + day));
+  BOOST_REQUIRE(large.status == 200);
+  BOOST_TEST(large.body.size() > 1'000'000u);
+  BOOST_TEST(large.headers["content-length"] == std::to_string(large.body.size()));
+  for (const auto& [name, value] : small.headers)
+    if (name != "content-length")
+      BOOST_TEST(large.headers[name] == value, name);
+  BOOST_TEST(large.headers.size() == small.headers.size());
+  simdjson::dom::parser p;
+  auto whole = p.parse(large.body);
+  BOOST_REQUIRE(!whole.error());
+  BOOST_TEST(whole["windows"]["count"].get_int64().value() == 60 * day / minute);
+  BOOST_TEST(whole["windows"]["samples"].get_array().value().size() == 60u * 1440);
 }
 
 // Closed windows go out on the integrator feed under home/<home>/usage/<resolution>.
