@@ -2,22 +2,37 @@
 
 namespace hems::api {
 
-void window_json(json_writer& w, const storage::window_row& row) {
+void append_window_object(std::string& out, const storage::window_row& row) {
   const auto& s = row.stats;
-  w.begin_object()
-      .field("start", row.start)
-      .field("end", row.end)
-      .field("energy_wh", s.energy_wh)
-      .field("avg_power_w", streams::average_power_w(s, row.start, row.end))
-      .key("max_power_w");
+  out += R"({"start":)";
+  append_json_number(out, row.start);
+  out += R"(,"end":)";
+  append_json_number(out, row.end);
+  out += R"(,"energy_wh":)";
+  append_json_number(out, s.energy_wh);
+  out += R"(,"avg_power_w":)";
+  append_json_number(out, streams::average_power_w(s, row.start, row.end));
+  out += R"(,"max_power_w":)";
   if (s.max_power_w)
-    w.value(*s.max_power_w);
+    append_json_number(out, *s.max_power_w);
   else
-    w.null();
-  w.field("samples", static_cast<std::uint64_t>(s.samples)).field("covered_ms", s.covered_ms);
-  if (s.occupied_ms)
-    w.field("occupied_ms", *s.occupied_ms);
-  w.end_object();
+    out += "null";
+  out += R"(,"samples":)";
+  append_json_number(out, static_cast<std::uint64_t>(s.samples));
+  out += R"(,"covered_ms":)";
+  append_json_number(out, s.covered_ms);
+  if (s.occupied_ms) {
+    out += R"(,"occupied_ms":)";
+    append_json_number(out, *s.occupied_ms);
+  }
+  out += '}';
+}
+
+void window_json(json_writer& w, const storage::window_row& row) {
+  std::string object;
+  object.reserve(160);
+  append_window_object(object, row);
+  w.raw(object);
 }
 
 void windows_json(json_writer& w, const std::vector<storage::window_row>& rows) {

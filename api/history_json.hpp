@@ -14,6 +14,8 @@ namespace hems::api {
 /// One window: start, end, energy_wh, avg_power_w, max_power_w (null when
 /// nothing covered it), samples, covered_ms and, for presence, occupied_ms.
 void window_json(json_writer& w, const storage::window_row& row);
+/// The same object appended to a string (what GET /usage's day fragments hold).
+void append_window_object(std::string& out, const storage::window_row& row);
 void windows_json(json_writer& w, const std::vector<storage::window_row>& rows);
 
 /// What the feed publishes when windows close (topic home/<home>/usage/<res>):

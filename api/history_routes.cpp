@@ -6,6 +6,7 @@
 
 #include "api/history_json.hpp"
 #include "api/patterns_json.hpp"
+#include "api/usage_render.hpp"
 #include "core/time_format.hpp"
 #include "streams/forecast.hpp"
 #include "streams/local_time.hpp"
@@ -246,6 +247,16 @@ http_reply usage_windows(const history_services& s, const http_request& req,
   auto device = req.query_value("device");
   if (device && !is_valid_id(*device))
     return error_reply(400, "invalid", "device: not a valid id (1 to 64 of A-Z a-z 0-9 . _ -)");
+  auto format = window_format::objects;
+  if (auto f = req.query_value("format")) {
+    if (*f == "columns")
+      format = window_format::columns;
+    else if (*f != "objects")
+      return error_reply(400, "invalid", "format: expected objects or columns");
+    if (format == window_format::columns && *res == streams::resolution::d1)
+      return error_reply(400, "invalid",
+                         "format: columns is for 1m, 15m and 1h (days vary in length)");
+  }
   auto range = window_range_param(req, *res);
   if (!range)
     return range.error();
@@ -255,10 +266,28 @@ http_reply usage_windows(const history_services& s, const http_request& req,
     return storage_failure(checkpoint.error());
   if (!*checkpoint)
     return error_reply(404, "not_found", "home '" + home + "' has no usage windows yet");
+  series_request q;
+  q.home = home;
+  q.res = *res;
+  q.format = format;
+  q.from = range->from;
+  q.to = range->to;
+  q.closed_until = (*checkpoint)->closed_until;
+  auto* cache = s.time ? s.day_cache.get() : nullptr;
+  if (cache) {
+    q.now = s.time->now_ms();
+    q.kept_ms =
+        *res == streams::resolution::m1 ? s.retention.minute_windows_ms : s.retention.windows_ms;
+  }
   auto read = [&](std::string_view series) {
-    return db.read_windows({home, std::string{series}, *res, range->from, range->to});
+    q.series = series;
+    return render_series(db, cache, q);
   };
+  auto series = read(device ? *device : streams::home_series);
+  if (!series)
+    return storage_failure(series.error());
   json_writer w;
+  w.reserve(series->bytes() + 512);
   w.begin_object().field("home", home);
   if (device)
     w.field("device", *device);
@@ -267,11 +296,10 @@ http_reply usage_windows(const history_services& s, const http_request& req,
       .field("to", range->to)
       .field("time_zone", time_zone_of(s, home))
       .field("closed_until", (*checkpoint)->closed_until);
-  auto series = read(device ? *device : streams::home_series);
-  if (!series)
-    return storage_failure(series.error());
+  if (format == window_format::columns)
+    w.field("format", "columns");
   w.key("windows");
-  windows_json(w, *series);
+  write_series(w, *series, format);
   if (!device) {
     // Only homes with a whole-home meter have these; null otherwise.
     for (auto [key, id] : {std::pair{"tracked", streams::tracked_series},
@@ -280,10 +308,10 @@ http_reply usage_windows(const history_services& s, const http_request& req,
       if (!rows)
         return storage_failure(rows.error());
       w.key(key);
-      if (rows->empty())
+      if (rows->windows() == 0)
         w.null();
       else
-        windows_json(w, *rows);
+        write_series(w, *rows, format);
     }
   }
   w.end_object();

@@ -80,12 +80,14 @@ http_reply get_raw_samples(live_services& s, const http_request& req, const std:
 
 http_reply get_usage(live_services& s, const http_request& req) {
   if (auto bad = reject_unknown_params(
-        req, {"home", "device", "from", "to", "resolution", "limit", "after"}))
+        req, {"home", "device", "from", "to", "resolution", "limit", "after", "format"}))
     return *bad;
   auto home = home_param(req);
   if (!home)
     return home.error();
   auto resolution = req.query_value("resolution");
+  if (req.query_value("format") && (!resolution || *resolution == "raw"))
+    return error_reply(400, "invalid", "format: only with resolution 1m, 15m, 1h or 1d");
   if (resolution && *resolution == "raw")
     return get_raw_samples(s, req, *home);
   if (resolution) {

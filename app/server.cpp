@@ -537,6 +537,10 @@ result<void> start_rest(parts& p, const server_config& config, actors::live_cont
   if (config.history) {
     history = std::make_shared<api::history_services>(
       api::history_services{*p.system, p.directory, *p.db, config.default_time_zone});
+    history->day_cache =
+        std::make_shared<api::usage_day_cache>(config.usage_cache_bytes, &p.metrics);
+    history->retention = retention_of(config);
+    history->time = p.time;
     live->usage_windows = [history](const api::http_request& req, const std::string& home) {
       return api::usage_windows(*history, req, home);
     };

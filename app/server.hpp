@@ -49,6 +49,8 @@ struct server_config {
 
   /// Usage windows, chunks, patterns, notifications (docs/ARCHITECTURE.md).
   bool history = true;
+  /// Rendered closed days of GET /usage kept in memory (api/usage_day_cache.hpp).
+  std::size_t usage_cache_bytes = 64u << 20;
   std::int64_t window_lateness_ms = 2 * 60 * 1000;
   std::int64_t window_idle_close_ms = 10 * 60 * 1000;
   /// The zone of homes that have none set (PUT /homes/{home}/time_zone).

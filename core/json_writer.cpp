@@ -90,29 +90,45 @@ json_writer& json_writer::value(std::string_view s) {
   return *this;
 }
 
+void append_json_number(std::string& out, double d) {
+  if (!std::isfinite(d)) {
+    out += "null";
+    return;
+  }
+  char buf[32];
+  auto [end, ec] = std::to_chars(buf, buf + sizeof(buf), d);
+  out.append(buf, end);
+}
+
+void append_json_number(std::string& out, std::int64_t i) {
+  char buf[24];
+  auto [end, ec] = std::to_chars(buf, buf + sizeof(buf), i);
+  out.append(buf, end);
+}
+
+void append_json_number(std::string& out, std::uint64_t u) {
+  char buf[24];
+  auto [end, ec] = std::to_chars(buf, buf + sizeof(buf), u);
+  out.append(buf, end);
+}
+
 json_writer& json_writer::value(double d) {
   if (!std::isfinite(d))
     return null();
   before_value();
-  char buf[32];
-  auto [end, ec] = std::to_chars(buf, buf + sizeof(buf), d);
-  out_.append(buf, end);
+  append_json_number(out_, d);
   return *this;
 }
 
 json_writer& json_writer::value(std::int64_t i) {
   before_value();
-  char buf[24];
-  auto [end, ec] = std::to_chars(buf, buf + sizeof(buf), i);
-  out_.append(buf, end);
+  append_json_number(out_, i);
   return *this;
 }
 
 json_writer& json_writer::value(std::uint64_t u) {
   before_value();
-  char buf[24];
-  auto [end, ec] = std::to_chars(buf, buf + sizeof(buf), u);
-  out_.append(buf, end);
+  append_json_number(out_, u);
   return *this;
 }
 
@@ -131,6 +147,14 @@ json_writer& json_writer::null() {
 json_writer& json_writer::raw(std::string_view json) {
   before_value();
   out_ += json;
+  return *this;
+}
+
+json_writer& json_writer::raw_elements(std::string_view elements) {
+  if (elements.empty())
+    return *this;
+  before_value();
+  out_ += elements;
   return *this;
 }
 

@@ -33,6 +33,11 @@ public:
   json_writer& null();
   /// Inserts text that is already valid JSON (a nested document).
   json_writer& raw(std::string_view json);
+  /// Inserts already rendered, comma-separated array elements (none when
+  /// empty): a cached stretch of a longer array.
+  json_writer& raw_elements(std::string_view elements);
+  /// Room for `bytes` more output (one allocation for a large answer).
+  void reserve(std::size_t bytes) { out_.reserve(out_.size() + bytes); }
 
   /// key + value in one call.
   template <class T>
@@ -55,5 +60,10 @@ private:
 
 /// Appends `s` as a JSON string literal (with quotes) to `out`.
 void append_json_string(std::string& out, std::string_view s);
+/// Appends a number as json_writer::value writes it (doubles in shortest
+/// round-trip form, NaN and infinities as null).
+void append_json_number(std::string& out, double d);
+void append_json_number(std::string& out, std::int64_t i);
+void append_json_number(std::string& out, std::uint64_t u);
 
 } // namespace hems

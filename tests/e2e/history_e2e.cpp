@@ -332,6 +332,12 @@ BOOST_AUTO_TEST_CASE(history_answers_match_the_served_openapi_document) {
            {"GET", "/usage", "/usage?home=none&resolution=1d" + range, "", 404},
            {"GET", "/usage", "/usage?home=h&resolution=1h&from=5&to=1", "", 400},
            {"GET", "/usage", "/usage?home=h&resolution=1h&limit=5" + range, "", 400},
+           {"GET", "/usage", "/usage?home=h&resolution=15m&format=columns" + range, "", 200},
+           {"GET", "/usage", "/usage?home=h&resolution=1m&device=presence&format=columns" + range,
+            "", 200},
+           {"GET", "/usage", "/usage?home=h&resolution=1d&format=columns" + range, "", 400},
+           {"GET", "/usage", "/usage?home=h&resolution=15m&format=csv" + range, "", 400},
+           {"GET", "/usage", "/usage?home=h&format=columns", "", 400},
            {"GET", "/notifications", "/notifications?home=h", "", 200},
            {"GET", "/notifications", "/notifications?home=h&limit=0", "", 400},
            {"GET", "/homes/{home}/time_zone", "/homes/h/time_zone", "", 200},
@@ -348,6 +354,51 @@ BOOST_AUTO_TEST_CASE(history_answers_match_the_served_openapi_document) {
     }
   }
   BOOST_TEST(http_get(port, "/homes/h/time_zone").body.find("+05:30") != std::string::npos);
+
+  // format=columns holds the objects' numbers, slot by slot (nulls for gaps).
+  for (std::string q : {"&resolution=15m", "&resolution=1m&device=tv"}) {
+    auto objects = http_get(port, "/usage?home=h" + q + range);
+    auto columns = http_get(port, "/usage?home=h" + q + "&format=columns" + range);
+    BOOST_REQUIRE(objects.status == 200);
+    BOOST_REQUIRE(columns.status == 200);
+    simdjson::dom::parser p1, p2;
+    auto list = p1.parse(objects.body)["windows"].get_array().value();
+    auto cols = p2.parse(columns.body)["windows"].get_object().value();
+    std::int64_t first = cols["first"].get_int64(), step = cols["step_ms"].get_int64();
+    BOOST_TEST(cols["count"].get_int64().value() == day / step);
+    std::size_t stored = 0;
+    for (auto w : list) {
+      auto slot = static_cast<std::size_t>((w["start"].get_int64().value() - first) / step);
+      for (auto name : {"energy_wh", "avg_power_w", "samples", "covered_ms"})
+        BOOST_TEST(cols[name].at(slot).get_double().value() == w[name].get_double().value(),
+                   q << " " << name << " at " << slot);
+      ++stored;
+    }
+    std::size_t filled = 0;
+    for (auto v : cols["samples"].get_array())
+      filled += v.is_null() ? 0 : 1;
+    BOOST_TEST(filled == stored);
+    BOOST_TEST(stored > 0u);
+  }
+
+  // A large answer (over 512 KB: written in pieces) has the small one's
+  // headers and arrives whole; 60 days of minutes as columns are 86,400 slots.
+  auto small = http_get(port, "/usage?home=h&resolution=1m&format=columns" + range);
+  auto large = http_get(port, "/usage?home=h&resolution=1m&format=columns&from=" +
+                                  std::to_string(d0 - 59 * day) + "&to=" +
+                                  std::to_string(d0 + day));
+  BOOST_REQUIRE(large.status == 200);
+  BOOST_TEST(large.body.size() > 1'000'000u);
+  BOOST_TEST(large.headers["content-length"] == std::to_string(large.body.size()));
+  for (const auto& [name, value] : small.headers)
+    if (name != "content-length")
+      BOOST_TEST(large.headers[name] == value, name);
+  BOOST_TEST(large.headers.size() == small.headers.size());
+  simdjson::dom::parser p;
+  auto whole = p.parse(large.body);
+  BOOST_REQUIRE(!whole.error());
+  BOOST_TEST(whole["windows"]["count"].get_int64().value() == 60 * day / minute);
+  BOOST_TEST(whole["windows"]["samples"].get_array().value().size() == 60u * 1440);
 }
 
 // Closed windows go out on the integrator feed under home/<home>/usage/<resolution>.

@@ -41,6 +41,28 @@ BOOST_AUTO_TEST_CASE(json_writer_places_commas_and_escapes) {
   BOOST_TEST(w.str() == R"({"a":1,"s":"q\"\\\n\u0001","xs":[0.1,true,null],"nan":null})");
 }
 
+// Cached stretches of an array (GET /usage's days) join with the right commas,
+// empty ones leave no trace, and numbers appended directly read as value() writes them.
+BOOST_AUTO_TEST_CASE(json_writer_joins_rendered_array_elements) {
+  json_writer w;
+  w.begin_array().raw_elements("").raw_elements("1,2").raw_elements("").value(3);
+  w.raw_elements("{\"a\":4}").end_array();
+  BOOST_TEST(w.str() == R"([1,2,3,{"a":4}])");
+  json_writer empty;
+  empty.begin_array().raw_elements("").end_array();
+  BOOST_TEST(empty.str() == "[]");
+  for (double d : {0.1, 1.0 / 3.0, 1e-7, 123456.789, -0.0}) {
+    std::string direct;
+    append_json_number(direct, d);
+    json_writer one;
+    one.value(d);
+    BOOST_TEST(direct == one.str());
+  }
+  std::string nan;
+  append_json_number(nan, std::numeric_limits<double>::infinity());
+  BOOST_TEST(nan == "null");
+}
+
 BOOST_AUTO_TEST_CASE(metrics_render_prometheus_text) {
   metrics_registry m;
   auto& c = m.add_counter("hems_x_total", "X things.", "reason=\"a\"");
