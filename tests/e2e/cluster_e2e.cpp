@@ -3,10 +3,13 @@
 
 // Three `hems serve` processes on loopback form a cluster (one cluster file,
 // CAF's middleman between them): hubs that connect to the wrong node are
-// redirected to the owner of their home, a fleet query through any node sums
-// every home, and with one node killed the others keep serving and name the
-// missing share.
+// redirected to the owner of their home, fleet queries (live, usage, homes)
+// through any node sum every home, a demand-response event created on one
+// node reaches the owners of its homes (stored there, residents notified,
+// homes told) and its report merges every owner's homes, and with one node
+// killed the others keep serving and name the missing share.
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <fstream>
@@ -100,6 +103,52 @@ fleet_live get_fleet_live(std::uint16_t port) {
   return out;
 }
 
+simdjson::dom::element parse(simdjson::dom::parser& p, const std::string& body) {
+  return p.parse(body).value();
+}
+
+std::vector<std::string> missing_nodes(simdjson::dom::element list) {
+  std::vector<std::string> out;
+  for (auto m : list.get_array())
+    out.emplace_back(m["node"].get_string().value());
+  return out;
+}
+
+std::vector<std::string> missing_homes(simdjson::dom::element list) {
+  std::vector<std::string> out;
+  for (auto m : list.get_array())
+    for (auto h : m["homes"].get_array())
+      out.emplace_back(h.get_string().value());
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+std::string all_homes_event(int homes, int start_in_min) {
+  auto start = std::chrono::duration_cast<std::chrono::milliseconds>(
+                   std::chrono::system_clock::now().time_since_epoch())
+                   .count() +
+               start_in_min * 60'000LL;
+  json_writer w;
+  w.begin_object().key("homes").begin_array();
+  for (int i = 0; i < homes; ++i)
+    w.value("h-" + std::to_string(i));
+  w.end_array()
+      .field("start", static_cast<std::int64_t>(start))
+      .field("duration_min", 60)
+      .field("notification_min", 120)
+      .field("level", 2)
+      .end_object();
+  return w.take();
+}
+
+double metric(std::uint16_t port, const std::string& name) {
+  auto r = http_get(port, "/metrics");
+  auto at = r.body.find("\n" + name + " ");
+  if (at == std::string::npos)
+    return -1;
+  return std::stod(r.body.substr(at + name.size() + 2));
+}
+
 } // namespace
 
 BOOST_AUTO_TEST_CASE(a_three_node_cluster_redirects_hubs_sums_the_fleet_and_survives_a_kill) {
@@ -188,6 +237,69 @@ BOOST_AUTO_TEST_CASE(a_three_node_cluster_redirects_hubs_sums_the_fleet_and_surv
     BOOST_TEST(live.missing_nodes.empty());
   }
 
+  // Fleet usage and the fleet's homes through any node cover every home.
+  for (const auto& s : servers) {
+    simdjson::dom::parser p;
+    auto usage = http_get(s->http_port(), "/fleet/usage");
+    BOOST_REQUIRE_EQUAL(usage.status, 200);
+    auto u = parse(p, usage.body);
+    BOOST_TEST(u["homes"].get_int64().value() == home_count);
+    BOOST_TEST(u["homes_answered"].get_int64().value() == home_count);
+    BOOST_TEST(u["live"]["power_w"].get_double().value() == total_power);
+    BOOST_TEST(u["complete"].get_bool().value());
+    auto homes = http_get(s->http_port(), "/fleet/homes");
+    BOOST_REQUIRE_EQUAL(homes.status, 200);
+    auto h = parse(p, homes.body);
+    BOOST_TEST(h["homes"].get_array().size() == static_cast<std::size_t>(home_count));
+    double power = 0;
+    for (auto row : h["homes"].get_array())
+      power += row["power_w"].get_double().value();
+    BOOST_TEST(power == total_power);
+    BOOST_TEST(h["complete"].get_bool().value());
+  }
+
+  // A demand-response event created on n1 for every home reaches each owner:
+  // stored there, its residents notified, its homes' optimizers told.
+  std::string event_id;
+  {
+    auto created = http_request(servers[0]->http_port(), "POST", "/dr/events",
+                                all_homes_event(home_count, 30));
+    BOOST_REQUIRE_EQUAL(created.status, 201);
+    simdjson::dom::parser p;
+    auto e = parse(p, created.body);
+    event_id = std::string{e["id"].get_string().value()};
+    BOOST_TEST(e["state"].get_string().value() == "near");
+    BOOST_TEST(e["delivery"]["complete"].get_bool().value());
+    BOOST_TEST(e["delivery"]["homes_reached"].get_double().value() == home_count);
+  }
+  for (std::size_t n = 0; n < nodes.size(); ++n) {
+    BOOST_TEST_CONTEXT("owner " << nodes[n].id) {
+      auto listed = http_get(servers[n]->http_port(), "/dr/events");
+      BOOST_TEST(listed.body.find(event_id) != std::string::npos);
+      for (const auto& home : homes_of_node[nodes[n].id]) {
+        BOOST_TEST(eventually([&] {
+          auto r = http_get(servers[n]->http_port(), "/notifications?home=" + home);
+          return r.status == 200 && r.body.find(event_id) != std::string::npos;
+        }));
+      }
+      // Each owner tells only its own homes (state "near": once each).
+      BOOST_TEST(eventually([&] {
+        return metric(servers[n]->http_port(), "hems_dr_notices_total") ==
+               static_cast<double>(homes_of_node[nodes[n].id].size());
+      }));
+    }
+  }
+  // The report through any node that has the event lists every home.
+  for (std::size_t n = 0; n < nodes.size(); ++n) {
+    auto r = http_get(servers[n]->http_port(), "/dr/events/" + event_id);
+    BOOST_REQUIRE_EQUAL(r.status, 200);
+    simdjson::dom::parser p;
+    auto report = parse(p, r.body)["report"];
+    BOOST_TEST(report["homes"].get_array().size() == static_cast<std::size_t>(home_count));
+    BOOST_TEST(report["complete"].get_bool().value());
+    BOOST_TEST(report["total"]["participating"].get_int64().value() == home_count);
+  }
+
   // n3 dies: n1 and n2 keep answering, listing n3's share as missing.
   servers[2]->kill_hard();
   for (std::size_t n : {0u, 1u}) {
@@ -206,6 +318,60 @@ BOOST_AUTO_TEST_CASE(a_three_node_cluster_redirects_hubs_sums_the_fleet_and_surv
       BOOST_TEST(live.power_w == total_power - power_of_node["n3"]);
     }
   }
+  // Fleet usage, the fleet's homes, a new event and a report name n3's share.
+  std::vector<std::string> n3_homes = homes_of_node["n3"];
+  std::sort(n3_homes.begin(), n3_homes.end());
+  {
+    simdjson::dom::parser p;
+    auto started = std::chrono::steady_clock::now();
+    auto usage = http_get(servers[1]->http_port(), "/fleet/usage");
+    auto took = std::chrono::steady_clock::now() - started;
+    BOOST_TEST(took < 10s);
+    BOOST_REQUIRE_EQUAL(usage.status, 200);
+    auto u = parse(p, usage.body);
+    BOOST_TEST(!u["complete"].get_bool().value());
+    BOOST_TEST((missing_nodes(u["missing_nodes"]) == std::vector<std::string>{"n3"}));
+    BOOST_TEST(u["live"]["power_w"].get_double().value() == total_power - power_of_node["n3"]);
+    auto homes = http_get(servers[0]->http_port(), "/fleet/homes");
+    BOOST_REQUIRE_EQUAL(homes.status, 200);
+    auto h = parse(p, homes.body);
+    BOOST_TEST(!h["complete"].get_bool().value());
+    BOOST_TEST((missing_nodes(h["missing"]) == std::vector<std::string>{"n3"}));
+    BOOST_TEST(h["homes"].get_array().size() == home_count - n3_homes.size());
+  }
+  {
+    auto created = http_request(servers[0]->http_port(), "POST", "/dr/events",
+                                all_homes_event(home_count, 40));
+    BOOST_REQUIRE_EQUAL(created.status, 201);
+    simdjson::dom::parser p;
+    auto delivery = parse(p, created.body)["delivery"];
+    BOOST_TEST(!delivery["complete"].get_bool().value());
+    BOOST_TEST((missing_nodes(delivery["missing"]) == std::vector<std::string>{"n3"}));
+    BOOST_TEST(missing_homes(delivery["missing"]) == n3_homes);
+    BOOST_TEST(delivery["homes_reached"].get_double().value() == home_count - n3_homes.size());
+  }
+  {
+    auto r = http_get(servers[0]->http_port(), "/dr/events/" + event_id);
+    BOOST_REQUIRE_EQUAL(r.status, 200);
+    simdjson::dom::parser p;
+    auto report = parse(p, r.body)["report"];
+    BOOST_TEST(!report["complete"].get_bool().value());
+    BOOST_TEST(missing_homes(report["missing"]) == n3_homes);
+    BOOST_TEST(report["homes"].get_array().size() == home_count - n3_homes.size());
+  }
+  // Cancelled through n2 (an owner): n1's copy learns it, n3's share is named.
+  {
+    auto cancelled =
+        http_request(servers[1]->http_port(), "POST", "/dr/events/" + event_id + "/cancel", "");
+    BOOST_REQUIRE_EQUAL(cancelled.status, 200);
+    simdjson::dom::parser p;
+    auto e = parse(p, cancelled.body);
+    BOOST_TEST(e["state"].get_string().value() == "cancelled");
+    BOOST_TEST(missing_homes(e["delivery"]["missing"]) == n3_homes);
+    auto on_n1 = http_get(servers[0]->http_port(), "/dr/events/" + event_id);
+    BOOST_TEST(on_n1.body.find(R"("state":"cancelled")") != std::string::npos);
+  }
+
   BOOST_TEST(eventually([&] {
     auto r = http_get(servers[0]->http_port(), "/cluster/status");
     return r.body.find(R"("id":"n3","node")") != std::string::npos &&
