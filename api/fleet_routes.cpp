@@ -473,6 +473,40 @@ std::expected<fleet_group, http_reply> parse_group(std::string_view name, const 
   return g;
 }
 
+/// Sends a group's definition (empty: deleted) to every member; nothing on a
+/// single node. The answer lists the members that did not get it.
+std::optional<cluster::fleet_answer> share_group(fleet_services& s, const std::string& name,
+                                                 const std::string& json) {
+  if (!s.cluster)
+    return std::nullopt;
+  cluster::fleet_query q;
+  q.kind = fleet_group_kind;
+  q.params["group"] = name;
+  q.params["json"] = json;
+  auto a = ask_fleet(*s.cluster, q);
+  if (a)
+    return std::move(*a);
+  cluster::fleet_answer failed;
+  cluster::missing_share m;
+  m.node = "*";
+  m.reason = "this node's cluster node did not answer in time";
+  m.share = 1;
+  failed.missing.push_back(std::move(m));
+  return failed;
+}
+
+/// `json` (an object) with "delivery": which members did not get it (a cluster).
+std::string with_delivery(std::string json, const std::optional<cluster::fleet_answer>& a) {
+  if (!a || json.empty() || json.back() != '}')
+    return json;
+  json_writer w;
+  w.begin_object().field("complete", a->complete()).key("missing");
+  write_missing_shares(w, a->missing);
+  w.end_object();
+  json.pop_back();
+  return json + ",\"delivery\":" + w.take() + "}";
+}
+
 std::string group_param(const http_request& req) {
   auto it = req.params.find("group");
   return it == req.params.end() ? std::string{} : it->second;
@@ -498,7 +532,8 @@ http_reply put_group(fleet_services& s, const http_request& req) {
         return error_reply(404, "not_found", "no such object: '" + name + "'");
   if (auto ok = write_group(s.db, *g); !ok)
     return storage_failure(ok.error());
-  auto reply = json_reply(*old ? 200 : 201, group_json(*g));
+  auto json = group_json(*g);
+  auto reply = json_reply(*old ? 200 : 201, with_delivery(json, share_group(s, name, json)));
   reply.audit = audit_note{name, {}, std::to_string(g->members.size()) + " members"};
   return reply;
 }
@@ -522,7 +557,7 @@ http_reply delete_group(fleet_services& s, const http_request& req) {
     return storage_failure(ok.error());
   json_writer w;
   w.begin_object().field("group", name).field("deleted", true).end_object();
-  auto reply = json_reply(200, w.take());
+  auto reply = json_reply(200, with_delivery(w.take(), share_group(s, name, "")));
   reply.audit = audit_note{name, {}, "deleted"};
   return reply;
 }
@@ -564,6 +599,32 @@ fleet_source::usage_of(const fleet_selection& asked,
 
 std::shared_ptr<fleet_source> cluster_fleet_source(std::shared_ptr<cluster_services> cluster) {
   return std::make_shared<cluster_source>(std::move(cluster));
+}
+
+cluster::fleet_handler fleet_group_handler(storage::store& db) {
+  return [&db](const cluster::fleet_query& q, const cluster::home_predicate&) {
+    cluster::fleet_part part;
+    auto name = q.params.find("group");
+    auto json = q.params.find("json");
+    if (name == q.params.end() || json == q.params.end() || !is_valid_id(name->second)) {
+      part.error = "fleet_group: no group in the query";
+      return part;
+    }
+    if (!json->second.empty()) {
+      auto incoming = parse_stored_group(name->second, json->second);
+      if (!incoming) {
+        part.error = "fleet_group: not a group";
+        return part;
+      }
+      auto stored = read_group(db, name->second);
+      if (stored && *stored && (*stored)->updated_ms > incoming->updated_ms)
+        return part; // it holds a newer version
+    }
+    if (auto ok = db.put_record(storage::collection::fleet_groups, name->second, json->second);
+        !ok)
+      part.error = "storage: " + ok.error().detail;
+    return part;
+  };
 }
 
 cluster::fleet_handler fleet_homes_handler(std::shared_ptr<fleet_source> local) {

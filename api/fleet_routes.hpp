@@ -31,6 +31,8 @@ class live_board;
 
 namespace hems::api {
 
+struct cluster_services;
+
 struct fleet_home_status {
   std::string home;
   std::uint32_t devices = 0;
@@ -87,7 +89,6 @@ std::shared_ptr<fleet_source> local_fleet_source(std::shared_ptr<const actors::l
                                                  actors::live_settings settings,
                                                  storage::history_store* history);
 
-struct cluster_services;
 /// Every node's homes: the questions fan out through this node's cluster_node
 /// (each member answers with fleet_homes_handler / fleet_usage_handler).
 std::shared_ptr<fleet_source> cluster_fleet_source(std::shared_ptr<cluster_services> cluster);
@@ -118,7 +119,16 @@ struct fleet_services {
   storage::store& db;
   const clock& time;
   std::shared_ptr<fleet_source> source;
+  /// The cluster group definitions are sent through (null: a single node).
+  std::shared_ptr<cluster_services> cluster;
 };
+
+inline constexpr const char* fleet_group_kind = "fleet_group";
+/// A node's answer to "fleet_group" (params group, json: the group's JSON,
+/// empty when deleted): stores it unless it holds a newer version of the
+/// group (updated_ms). Every member keeps every group, so a group is known
+/// wherever a fleet question or an event names it.
+cluster::fleet_handler fleet_group_handler(storage::store& db);
 
 std::vector<route> fleet_routes(std::shared_ptr<fleet_services> services);
 

@@ -217,6 +217,7 @@ result<void> start_cluster_node(parts& p, const server_config& config,
   auto local = api::local_fleet_source(live->board, live->settings, p.db->history());
   context->handlers[api::fleet_homes_kind] = api::fleet_homes_handler(local);
   context->handlers[api::fleet_usage_kind] = api::fleet_usage_handler(local);
+  context->handlers[api::fleet_group_kind] = api::fleet_group_handler(*p.db);
   context->handlers[api::dr_event_kind] =
     api::dr_event_handler(*p.db, [dr = p.demand_response](const streams::dr_event& e) {
       caf::anon_send(dr, actors::dr_atom::value, e);
@@ -550,10 +551,14 @@ result<void> start_rest(parts& p, const server_config& config, actors::live_cont
     api::cluster_services{*p.system, p.cluster_node, config.cluster_timeout + std::chrono::seconds(1)});
   // In a cluster, fleet views and demand-response events reach every member.
   const bool clustered = config.cluster && config.cluster->members.size() > 1;
-  p.api->add(api::fleet_routes(std::make_shared<api::fleet_services>(api::fleet_services{
-    *p.db, *p.time,
-    clustered ? api::cluster_fleet_source(cluster)
-              : api::local_fleet_source(live->live->board, live->live->settings, p.db->history())})));
+  auto fleet = std::make_shared<api::fleet_services>(api::fleet_services{
+    *p.db, *p.time, api::local_fleet_source(live->live->board, live->live->settings, p.db->history()),
+    nullptr});
+  if (clustered) {
+    fleet->source = api::cluster_fleet_source(cluster);
+    fleet->cluster = cluster;
+  }
+  p.api->add(api::fleet_routes(fleet));
   auto demand_response = std::make_shared<api::dr_services>(
     api::dr_services{*p.db, *p.time, [dr = p.demand_response](const streams::dr_event& e) {
                        caf::anon_send(dr, actors::dr_atom::value, e);

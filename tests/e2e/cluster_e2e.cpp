@@ -24,6 +24,7 @@
 #include "core/json_writer.hpp"
 #include "core/sample_json.hpp"
 #include "tests/support/hems_process.hpp"
+#include "tests/support/openapi_check.hpp"
 #include "tests/support/http_client.hpp"
 #include "tests/support/temp_dir.hpp"
 
@@ -238,10 +239,12 @@ BOOST_AUTO_TEST_CASE(a_three_node_cluster_redirects_hubs_sums_the_fleet_and_surv
   }
 
   // Fleet usage and the fleet's homes through any node cover every home.
+  openapi_checker api{http_get(servers[0]->http_port(), "/openapi.json").body};
   for (const auto& s : servers) {
     simdjson::dom::parser p;
     auto usage = http_get(s->http_port(), "/fleet/usage");
     BOOST_REQUIRE_EQUAL(usage.status, 200);
+    BOOST_TEST(api.check_response("/fleet/usage", "get", 200, usage.body) == "");
     auto u = parse(p, usage.body);
     BOOST_TEST(u["homes"].get_int64().value() == home_count);
     BOOST_TEST(u["homes_answered"].get_int64().value() == home_count);
@@ -258,6 +261,36 @@ BOOST_AUTO_TEST_CASE(a_three_node_cluster_redirects_hubs_sums_the_fleet_and_surv
     BOOST_TEST(h["complete"].get_bool().value());
   }
 
+  // A group written on n1 is known on every node: its usage through n2, an
+  // event for it created on n3 (told to each owner's homes: once each, far).
+  std::map<std::string, double> told;
+  for (int i = 0; i < 6; ++i)
+    told[owners.owner("h-" + std::to_string(i))] += 1;
+  {
+    auto put = http_request(servers[0]->http_port(), "PUT", "/fleet/groups/feeder-1",
+                            R"({"kind":"feeder","members":["h-0","h-1","h-2","h-3","h-4","h-5"]})");
+    BOOST_REQUIRE_EQUAL(put.status, 201);
+    BOOST_TEST(put.body.find(R"("delivery":{"complete":true)") != std::string::npos);
+    double group_power = 0;
+    for (int i = 0; i < 6; ++i)
+      group_power += 100.0 * (i + 1);
+    simdjson::dom::parser p;
+    auto usage = http_get(servers[1]->http_port(), "/fleet/usage?group=feeder-1");
+    BOOST_REQUIRE_EQUAL(usage.status, 200);
+    auto u = parse(p, usage.body);
+    BOOST_TEST(u["homes"].get_int64().value() == 6);
+    BOOST_TEST(u["live"]["power_w"].get_double().value() == group_power);
+    BOOST_TEST(u["complete"].get_bool().value());
+    auto created = http_request(servers[2]->http_port(), "POST", "/dr/events",
+                                R"({"group":"feeder-1","start":")" +
+                                    std::string{"2099-01-01T17:00:00Z"} +
+                                    R"(","duration_min":60,"level":1})");
+    BOOST_REQUIRE_EQUAL(created.status, 201);
+    auto e = parse(p, created.body);
+    BOOST_TEST(e["homes"].get_array().size() == 6u);
+    BOOST_TEST(e["delivery"]["homes_reached"].get_double().value() == 6);
+  }
+
   // A demand-response event created on n1 for every home reaches each owner:
   // stored there, its residents notified, its homes' optimizers told.
   std::string event_id;
@@ -265,6 +298,7 @@ BOOST_AUTO_TEST_CASE(a_three_node_cluster_redirects_hubs_sums_the_fleet_and_surv
     auto created = http_request(servers[0]->http_port(), "POST", "/dr/events",
                                 all_homes_event(home_count, 30));
     BOOST_REQUIRE_EQUAL(created.status, 201);
+    BOOST_TEST(api.check_response("/dr/events", "post", 201, created.body) == "");
     simdjson::dom::parser p;
     auto e = parse(p, created.body);
     event_id = std::string{e["id"].get_string().value()};
@@ -285,7 +319,7 @@ BOOST_AUTO_TEST_CASE(a_three_node_cluster_redirects_hubs_sums_the_fleet_and_surv
       // Each owner tells only its own homes (state "near": once each).
       BOOST_TEST(eventually([&] {
         return metric(servers[n]->http_port(), "hems_dr_notices_total") ==
-               static_cast<double>(homes_of_node[nodes[n].id].size());
+               told[nodes[n].id] + static_cast<double>(homes_of_node[nodes[n].id].size());
       }));
     }
   }
@@ -328,12 +362,14 @@ BOOST_AUTO_TEST_CASE(a_three_node_cluster_redirects_hubs_sums_the_fleet_and_surv
     auto took = std::chrono::steady_clock::now() - started;
     BOOST_TEST(took < 10s);
     BOOST_REQUIRE_EQUAL(usage.status, 200);
+    BOOST_TEST(api.check_response("/fleet/usage", "get", 200, usage.body) == "");
     auto u = parse(p, usage.body);
     BOOST_TEST(!u["complete"].get_bool().value());
     BOOST_TEST((missing_nodes(u["missing_nodes"]) == std::vector<std::string>{"n3"}));
     BOOST_TEST(u["live"]["power_w"].get_double().value() == total_power - power_of_node["n3"]);
     auto homes = http_get(servers[0]->http_port(), "/fleet/homes");
     BOOST_REQUIRE_EQUAL(homes.status, 200);
+    BOOST_TEST(api.check_response("/fleet/homes", "get", 200, homes.body) == "");
     auto h = parse(p, homes.body);
     BOOST_TEST(!h["complete"].get_bool().value());
     BOOST_TEST((missing_nodes(h["missing"]) == std::vector<std::string>{"n3"}));
@@ -353,11 +389,22 @@ BOOST_AUTO_TEST_CASE(a_three_node_cluster_redirects_hubs_sums_the_fleet_and_surv
   {
     auto r = http_get(servers[0]->http_port(), "/dr/events/" + event_id);
     BOOST_REQUIRE_EQUAL(r.status, 200);
+    BOOST_TEST(api.check_response("/dr/events/{id}", "get", 200, r.body) == "");
     simdjson::dom::parser p;
     auto report = parse(p, r.body)["report"];
     BOOST_TEST(!report["complete"].get_bool().value());
     BOOST_TEST(missing_homes(report["missing"]) == n3_homes);
     BOOST_TEST(report["homes"].get_array().size() == home_count - n3_homes.size());
+  }
+  // A group written while n3 is down says n3 did not get it.
+  {
+    auto put = http_request(servers[0]->http_port(), "PUT", "/fleet/groups/feeder-2",
+                            R"({"kind":"feeder","members":["h-0"]})");
+    BOOST_REQUIRE_EQUAL(put.status, 201);
+    simdjson::dom::parser p;
+    auto delivery = parse(p, put.body)["delivery"];
+    BOOST_TEST(!delivery["complete"].get_bool().value());
+    BOOST_TEST((missing_nodes(delivery["missing"]) == std::vector<std::string>{"n3"}));
   }
   // Cancelled through n2 (an owner): n1's copy learns it, n3's share is named.
   {
