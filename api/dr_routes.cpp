@@ -26,7 +26,6 @@ namespace {
 namespace dom = simdjson::dom;
 using streams::dr_event;
 
-
 std::string new_event_id() {
   static std::mutex mutex;
   static std::mt19937_64 rng{std::random_device{}()};
@@ -374,9 +373,8 @@ http_reply get_event(dr_services& s, const http_request& req) {
   // The kW targets are split over every participating home that answered.
   std::vector<double> baseline_avg;
   for (const auto& r : answer.rows)
-    baseline_avg.push_back(value_of(r.values, "participating") > 0
-                               ? value_of(r.values, "baseline_avg_kw")
-                               : 0.0);
+    baseline_avg.push_back(
+        value_of(r.values, "participating") > 0 ? value_of(r.values, "baseline_avg_kw") : 0.0);
   auto targets = streams::shed_targets_kw(**e, baseline_avg);
   json_writer w;
   w.begin_object().key("event");

@@ -137,8 +137,8 @@ http_reply storage_failure(const error& e) {
 /// The homes a fleet question is about: the caller's (every home of the
 /// fleet for an all-homes scope), narrowed to a group's members when one is
 /// named. A group is resolved here, on the node asked, into its home ids.
-std::expected<fleet_selection, http_reply>
-homes_asked(fleet_services& s, const http_request& req, std::optional<fleet_group>* group_out) {
+std::expected<fleet_selection, http_reply> homes_asked(fleet_services& s, const http_request& req,
+                                                       std::optional<fleet_group>* group_out) {
   const auto& scope = req.caller->scope;
   fleet_selection asked;
   if (auto name = req.query_value("group")) {
@@ -620,8 +620,7 @@ cluster::fleet_handler fleet_group_handler(storage::store& db) {
       if (stored && *stored && (*stored)->updated_ms > incoming->updated_ms)
         return part; // it holds a newer version
     }
-    if (auto ok = db.put_record(storage::collection::fleet_groups, name->second, json->second);
-        !ok)
+    if (auto ok = db.put_record(storage::collection::fleet_groups, name->second, json->second); !ok)
       part.error = "storage: " + ok.error().detail;
     return part;
   };

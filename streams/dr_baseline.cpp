@@ -11,7 +11,9 @@ namespace {
 
 constexpr millis quarter_ms = 15 * minute_ms;
 
-bool absent(const baseline_day& d, int t) { return !d.absent.empty() && d.absent[t]; }
+bool absent(const baseline_day& d, int t) {
+  return !d.absent.empty() && d.absent[t];
+}
 
 bool complete(const baseline_day& d) {
   if (d.kw.size() != dr_slots_per_day)
@@ -34,8 +36,8 @@ int local_end_slot(std::int64_t day, millis end, const local_zone& zone) {
   if (floor_div(local, day_ms) > day)
     return dr_slots_per_day;
   auto into = local - day * day_ms;
-  return static_cast<int>(std::clamp<millis>((into + quarter_ms - 1) / quarter_ms, 0,
-                                             dr_slots_per_day));
+  return static_cast<int>(
+      std::clamp<millis>((into + quarter_ms - 1) / quarter_ms, 0, dr_slots_per_day));
 }
 
 std::map<std::int64_t, baseline_day> local_days(const std::vector<quarter_energy>& windows,
@@ -57,9 +59,11 @@ std::map<std::int64_t, baseline_day> local_days(const std::vector<quarter_energy
   }
   for (auto& [day, d] : days) {
     const auto& n = counts[day];
+    // Only a day of other than 24 hours has quarter hours that do not exist.
+    const bool clocks_change = zone.at(day + 1, 0) - zone.at(day, 0) != day_ms;
     for (int t = 0; t < dr_slots_per_day; ++t) {
       millis local = day * day_ms + t * quarter_ms;
-      bool exists = zone.to_local(zone.to_utc(local)) == local;
+      bool exists = !clocks_change || zone.to_local(zone.to_utc(local)) == local;
       if (!exists) {
         if (d.absent.empty())
           d.absent.assign(dr_slots_per_day, false);
@@ -83,8 +87,8 @@ std::optional<baseline_result> caiso_baseline(const std::vector<baseline_day>& h
     return std::nullopt;
   std::sort(eligible.begin(), eligible.end(),
             [](const baseline_day* a, const baseline_day* b) { return a->day > b->day; });
-  std::size_t wanted = static_cast<std::size_t>(event_day.weekend ? method.weekend_days
-                                                                  : method.weekday_days);
+  std::size_t wanted =
+      static_cast<std::size_t>(event_day.weekend ? method.weekend_days : method.weekday_days);
   if (eligible.size() > wanted)
     eligible.resize(wanted);
 
@@ -116,8 +120,8 @@ std::optional<baseline_result> caiso_baseline(const std::vector<baseline_day>& h
     }
     if (known && base > 0) {
       r.raw_adjustment = actual / base;
-      r.adjustment = std::clamp(r.raw_adjustment, 1 - method.adjustment_cap,
-                                1 + method.adjustment_cap);
+      r.adjustment =
+          std::clamp(r.raw_adjustment, 1 - method.adjustment_cap, 1 + method.adjustment_cap);
     }
   }
   r.kw = r.unadjusted_kw;

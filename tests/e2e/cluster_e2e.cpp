@@ -24,8 +24,8 @@
 #include "core/json_writer.hpp"
 #include "core/sample_json.hpp"
 #include "tests/support/hems_process.hpp"
-#include "tests/support/openapi_check.hpp"
 #include "tests/support/http_client.hpp"
+#include "tests/support/openapi_check.hpp"
 #include "tests/support/temp_dir.hpp"
 
 using namespace hems;
@@ -281,10 +281,10 @@ BOOST_AUTO_TEST_CASE(a_three_node_cluster_redirects_hubs_sums_the_fleet_and_surv
     BOOST_TEST(u["homes"].get_int64().value() == 6);
     BOOST_TEST(u["live"]["power_w"].get_double().value() == group_power);
     BOOST_TEST(u["complete"].get_bool().value());
-    auto created = http_request(servers[2]->http_port(), "POST", "/dr/events",
-                                R"({"group":"feeder-1","start":")" +
-                                    std::string{"2099-01-01T17:00:00Z"} +
-                                    R"(","duration_min":60,"level":1})");
+    auto created =
+        http_request(servers[2]->http_port(), "POST", "/dr/events",
+                     R"({"group":"feeder-1","start":")" + std::string{"2099-01-01T17:00:00Z"} +
+                         R"(","duration_min":60,"level":1})");
     BOOST_REQUIRE_EQUAL(created.status, 201);
     auto e = parse(p, created.body);
     BOOST_TEST(e["homes"].get_array().size() == 6u);

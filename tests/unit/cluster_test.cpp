@@ -161,15 +161,17 @@ BOOST_AUTO_TEST_CASE(usage_windows_homes_and_report_flags_merge) {
   fleet_part n1;
   n1.node = "n1";
   n1.totals = {{"homes", 2}, {"homes_answered", 1}, {"max_known_0", 1}};
-  n1.rows = {{"0001767225600000", {{"energy_wh", 100}, {"max_home_power_w", 900}, {"homes", 1},
-                                   {"max_end", 1767226500000}}},
-             {"0000999999999999", {{"energy_wh", 1}, {"homes", 1}}}};
+  n1.rows = {
+      {"0001767225600000",
+       {{"energy_wh", 100}, {"max_home_power_w", 900}, {"homes", 1}, {"max_end", 1767226500000}}},
+      {"0000999999999999", {{"energy_wh", 1}, {"homes", 1}}}};
   n1.missing_homes = {"h-9"};
   fleet_part n2;
   n2.node = "n2";
   n2.totals = {{"homes", 3}, {"homes_answered", 3}, {"max_known_0", 1}, {"max_known_1", 1}};
-  n2.rows = {{"0001767225600000", {{"energy_wh", 50}, {"max_home_power_w", 1200}, {"homes", 2},
-                                   {"max_end", 1767226500000}}}};
+  n2.rows = {
+      {"0001767225600000",
+       {{"energy_wh", 50}, {"max_home_power_w", 1200}, {"homes", 2}, {"max_end", 1767226500000}}}};
   n2.missing_homes = {"h-4", "h-9"};
   auto m = merge_parts("fleet_usage", {n1, n2}, {});
   BOOST_TEST(m.totals["homes"] == 5);
