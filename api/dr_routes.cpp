@@ -145,12 +145,7 @@ double value_of(const std::map<std::string, double>& values, const char* name) {
 std::optional<cluster::fleet_answer> share_event(dr_services& s, const dr_event& e) {
   if (!s.cluster)
     return std::nullopt;
-  cluster::fleet_query q;
-  q.kind = dr_event_kind;
-  q.all_homes = false;
-  q.homes = e.homes;
-  q.params["event"] = dr_event_json(e, e.created_ms);
-  auto a = ask_fleet(*s.cluster, q);
+  auto a = ask_fleet(*s.cluster, dr_event_query(e));
   if (a)
     return std::move(*a);
   cluster::fleet_answer failed;
@@ -772,6 +767,24 @@ cluster::fleet_part dr_report_part(storage::store& db, const dr_event& e, millis
           part.totals["max_known_" + std::to_string(t)] = 1;
   }
   return part;
+}
+
+cluster::fleet_query dr_event_query(const dr_event& e) {
+  cluster::fleet_query q;
+  q.kind = dr_event_kind;
+  q.all_homes = false;
+  q.homes = e.homes;
+  q.params["event"] = dr_event_json(e, e.created_ms);
+  return q;
+}
+
+std::vector<cluster::fleet_query> dr_events_to_resend(storage::store& db, millis now) {
+  std::vector<cluster::fleet_query> out;
+  if (auto events = read_dr_events(db))
+    for (const auto& e : *events)
+      if (e.end_ms() > now)
+        out.push_back(dr_event_query(e));
+  return out;
 }
 
 std::optional<dr_event> parse_dr_event_json(std::string_view json) {

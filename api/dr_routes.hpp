@@ -59,6 +59,11 @@ cluster::fleet_handler dr_event_handler(storage::store& db,
 /// participating home.
 cluster::fleet_handler dr_report_handler(storage::store& db, const clock& time,
                                          std::string default_time_zone);
+/// The "dr_event" query that sends `e` to the owners of its homes.
+cluster::fleet_query dr_event_query(const streams::dr_event& e);
+/// What a member coming (back) up is sent: every stored event whose end is
+/// still ahead (a cancelled one too).
+std::vector<cluster::fleet_query> dr_events_to_resend(storage::store& db, millis now);
 /// Merges what a copy of an event learnt elsewhere into `mine`: opt-outs are
 /// united and the earliest cancellation kept (an event only ever grows).
 streams::dr_event merged_event(streams::dr_event mine, const streams::dr_event& theirs);

@@ -479,11 +479,7 @@ std::optional<cluster::fleet_answer> share_group(fleet_services& s, const std::s
                                                  const std::string& json) {
   if (!s.cluster)
     return std::nullopt;
-  cluster::fleet_query q;
-  q.kind = fleet_group_kind;
-  q.params["group"] = name;
-  q.params["json"] = json;
-  auto a = ask_fleet(*s.cluster, q);
+  auto a = ask_fleet(*s.cluster, fleet_group_query(name, json));
   if (a)
     return std::move(*a);
   cluster::fleet_answer failed;
@@ -599,6 +595,22 @@ fleet_source::usage_of(const fleet_selection& asked,
 
 std::shared_ptr<fleet_source> cluster_fleet_source(std::shared_ptr<cluster_services> cluster) {
   return std::make_shared<cluster_source>(std::move(cluster));
+}
+
+cluster::fleet_query fleet_group_query(const std::string& name, const std::string& json) {
+  cluster::fleet_query q;
+  q.kind = fleet_group_kind;
+  q.params["group"] = name;
+  q.params["json"] = json;
+  return q;
+}
+
+std::vector<cluster::fleet_query> groups_to_resend(storage::store& db) {
+  std::vector<cluster::fleet_query> out;
+  if (auto groups = read_groups(db))
+    for (const auto& g : *groups)
+      out.push_back(fleet_group_query(g.name, group_json(g)));
+  return out;
 }
 
 cluster::fleet_handler fleet_group_handler(storage::store& db) {

@@ -129,6 +129,10 @@ inline constexpr const char* fleet_group_kind = "fleet_group";
 /// group (updated_ms). Every member keeps every group, so a group is known
 /// wherever a fleet question or an event names it.
 cluster::fleet_handler fleet_group_handler(storage::store& db);
+/// The "fleet_group" query that sends a group (json empty: deleted) to every member.
+cluster::fleet_query fleet_group_query(const std::string& name, const std::string& json);
+/// What a member coming (back) up is sent: every group this node keeps.
+std::vector<cluster::fleet_query> groups_to_resend(storage::store& db);
 
 std::vector<route> fleet_routes(std::shared_ptr<fleet_services> services);
 

@@ -225,6 +225,13 @@ result<void> start_cluster_node(parts& p, const server_config& config,
   context->handlers[api::dr_report_kind] =
     api::dr_report_handler(*p.db, *p.time, config.default_time_zone);
   context->handlers[cluster::live_query_kind] = cluster::live_fleet_handler(std::move(live));
+  // A member that comes (back) up gets the groups and the events it may have missed.
+  context->resend_on_member_up = [db = p.db.get(), time = p.time] {
+    auto queries = api::groups_to_resend(*db);
+    auto events = api::dr_events_to_resend(*db, time->now_ms());
+    queries.insert(queries.end(), events.begin(), events.end());
+    return queries;
+  };
   p.cluster_node = p.system->spawn(cluster::cluster_node_behavior,
                                    cluster::node_context_ptr{context});
   if (!config.cluster)

@@ -375,11 +375,13 @@ BOOST_AUTO_TEST_CASE(a_three_node_cluster_redirects_hubs_sums_the_fleet_and_surv
     BOOST_TEST((missing_nodes(h["missing"]) == std::vector<std::string>{"n3"}));
     BOOST_TEST(h["homes"].get_array().size() == home_count - n3_homes.size());
   }
+  std::string missed_id;
   {
     auto created = http_request(servers[0]->http_port(), "POST", "/dr/events",
                                 all_homes_event(home_count, 40));
     BOOST_REQUIRE_EQUAL(created.status, 201);
     simdjson::dom::parser p;
+    missed_id = std::string{parse(p, created.body)["id"].get_string().value()};
     auto delivery = parse(p, created.body)["delivery"];
     BOOST_TEST(!delivery["complete"].get_bool().value());
     BOOST_TEST((missing_nodes(delivery["missing"]) == std::vector<std::string>{"n3"}));
@@ -448,6 +450,29 @@ BOOST_AUTO_TEST_CASE(a_three_node_cluster_redirects_hubs_sums_the_fleet_and_surv
         done = done && hubs[i]->unacknowledged() == 0;
     }
     return done;
+  }));
+
+  // n3 comes back: it is sent what it missed (the event created and the
+  // cancellation and group made while it was down), and its residents hear of
+  // the new event.
+  servers[2] = std::make_unique<hems_process>(
+      dir.path() / "n3",
+      std::vector<std::string>{"--cluster", cluster_file.string(), "--node-id", "n3", "--hub",
+                               nodes[2].hub_endpoint(), "--http",
+                               "127.0.0.1:" + std::to_string(nodes[2].http), "--rate-limit", "0",
+                               "--cluster-timeout", "1000"});
+  BOOST_TEST(eventually([&] {
+    auto r = http_get(servers[2]->http_port(), "/dr/events");
+    return r.body.find(missed_id) != std::string::npos;
+  }));
+  BOOST_TEST(eventually([&] {
+    auto r = http_get(servers[2]->http_port(), "/dr/events/" + event_id);
+    return r.body.find(R"("state":"cancelled")") != std::string::npos;
+  }));
+  BOOST_TEST(http_get(servers[2]->http_port(), "/fleet/groups/feeder-2").status == 200);
+  BOOST_TEST(eventually([&] {
+    auto r = http_get(servers[2]->http_port(), "/notifications?home=" + n3_homes.front());
+    return r.status == 200 && r.body.find(missed_id) != std::string::npos;
   }));
 }
 
