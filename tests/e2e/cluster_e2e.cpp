@@ -6,8 +6,9 @@
 // redirected to the owner of their home, fleet queries (live, usage, homes)
 // through any node sum every home, a demand-response event created on one
 // node reaches the owners of its homes (stored there, residents notified,
-// homes told) and its report merges every owner's homes, and with one node
-// killed the others keep serving and name the missing share.
+// homes told) and its report merges every owner's homes, groups are known on
+// every node, with one node killed the others keep serving and name the
+// missing share, and the node restarted learns what it missed.
 
 #include <algorithm>
 #include <chrono>
