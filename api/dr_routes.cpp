@@ -702,13 +702,15 @@ result<std::vector<dr_home_report>> dr_report(storage::store& db, const dr_event
       today.day = event_day;
       today.weekend = streams::weekday_of(event_day) >= 5;
       today.kw.assign(streams::dr_slots_per_day, NAN);
+      // The home's other event days (events it took part in, not cancelled
+      // before they started), in its own calendar.
+      std::vector<std::int64_t> event_days;
+      for (const auto& other : all_events)
+        if (other.id != e.id && std::binary_search(other.homes.begin(), other.homes.end(), home) &&
+            !(other.cancelled_ms && *other.cancelled_ms <= other.start_ms))
+          event_days.push_back(streams::local_slot_of(other.start_ms, zone).day);
       for (auto& [day, d] : days) {
-        for (const auto& other : all_events)
-          if (other.id != e.id &&
-              std::binary_search(other.homes.begin(), other.homes.end(), home) &&
-              !(other.cancelled_ms && *other.cancelled_ms <= other.start_ms) &&
-              streams::local_slot_of(other.start_ms, zone).day == day)
-            d.event_day = true;
+        d.event_day = std::find(event_days.begin(), event_days.end(), day) != event_days.end();
         if (day == event_day)
           today = d;
         else
