@@ -31,27 +31,49 @@ std::vector<std::string> taking_part(const dr_book& book, const dr_event& e) {
   return streams::participants(e, standing);
 }
 
+bool owned(const dr_book& book, const std::string& home) {
+  return !book.settings.owns || book.settings.owns(home);
+}
+
+std::vector<std::string> owned_homes(const dr_book& book, const std::vector<std::string>& homes) {
+  if (!book.settings.owns)
+    return homes;
+  std::vector<std::string> out;
+  for (const auto& h : homes)
+    if (book.settings.owns(h))
+      out.push_back(h);
+  return out;
+}
+
+void notify(const dr_book& book, const dr_event& e, std::string_view what) {
+  if (!book.settings.notify_residents)
+    return;
+  auto homes = owned_homes(book, e.homes);
+  if (!homes.empty())
+    book.settings.notify_residents(homes, e, what);
+}
+
 } // namespace
 
 void dr_upsert(dr_book& book, const dr_event& e) {
   const auto& s = book.settings;
   auto it = book.events.find(e.id);
   if (it == book.events.end()) {
-    if (s.notify_residents)
-      s.notify_residents(e.homes, e, "announced");
+    notify(book, e, "announced");
     book.events.emplace(e.id, dr_tracked{e, std::nullopt});
   } else {
     auto& old = it->second.event;
     // Homes that opted out since: their optimizers plan as usual again.
     if (s.tell_home && it->second.published && !over(*it->second.published))
       for (const auto& home : e.opted_out)
-        if (!std::binary_search(old.opted_out.begin(), old.opted_out.end(), home)) {
+        if (!std::binary_search(old.opted_out.begin(), old.opted_out.end(), home) &&
+            owned(book, home)) {
           auto n = notice_for(e, home, *it->second.published, 0);
           n.opted_out = true;
           s.tell_home(n);
         }
-    if (e.cancelled_ms && !old.cancelled_ms && s.notify_residents)
-      s.notify_residents(e.homes, e, "cancelled");
+    if (e.cancelled_ms && !old.cancelled_ms)
+      notify(book, e, "cancelled");
     old = e;
   }
   dr_advance(book);
@@ -70,7 +92,8 @@ void dr_advance(dr_book& book) {
     if (s.tell_home) {
       auto homes = taking_part(book, t.event);
       for (const auto& home : homes)
-        s.tell_home(notice_for(t.event, home, state, homes.size()));
+        if (owned(book, home))
+          s.tell_home(notice_for(t.event, home, state, homes.size()));
     }
   }
   // Events over for a day are dropped (storage keeps them for reports).

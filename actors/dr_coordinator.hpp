@@ -35,6 +35,9 @@ struct dr_coordinator_settings {
   std::function<void(const streams::dr_notice&)> tell_home;
   /// Homes among the given ones with a standing opt-out.
   std::function<std::vector<std::string>(const std::vector<std::string>&)> standing_opt_outs;
+  /// Whether this node owns a home (a cluster: an event reaches every owner,
+  /// and each notifies and tells only its own homes); null: every home.
+  std::function<bool(const std::string& home)> owns;
 };
 
 /// One event as the coordinator tracks it.

@@ -8,6 +8,7 @@
 
 #include <simdjson.h>
 
+#include "api/cluster_routes.hpp"
 #include "api/fleet_routes.hpp"
 #include "api/json_body.hpp"
 #include "core/json_writer.hpp"
@@ -15,6 +16,7 @@
 #include "core/time_format.hpp"
 #include "security/home_scope.hpp"
 #include "storage/history_store.hpp"
+#include "streams/local_time.hpp"
 #include "streams/window_stats.hpp"
 
 namespace hems::api {
@@ -23,9 +25,6 @@ namespace {
 
 namespace dom = simdjson::dom;
 using streams::dr_event;
-
-constexpr millis day_ms = 86'400'000;
-constexpr millis quarter_ms = 900'000;
 
 std::string new_event_id() {
   static std::mutex mutex;
@@ -82,7 +81,8 @@ std::optional<dr_event> parse_stored_event(std::string_view json) {
   return e;
 }
 
-void write_event(json_writer& w, const dr_event& e, millis now) {
+void write_event(json_writer& w, const dr_event& e, millis now,
+                 const std::function<void(json_writer&)>& more = {}) {
   w.begin_object()
       .field("id", e.id)
       .field("state", streams::to_string(streams::state_at(e, now)))
@@ -113,7 +113,64 @@ void write_event(json_writer& w, const dr_event& e, millis now) {
   w.key("opted_out").begin_array();
   for (const auto& h : e.opted_out)
     w.value(h);
-  w.end_array().end_object();
+  w.end_array();
+  if (more)
+    more(w);
+  w.end_object();
+}
+
+void write_missing(json_writer& w, const std::vector<cluster::missing_share>& missing) {
+  w.key("missing").begin_array();
+  for (const auto& m : missing) {
+    w.begin_object()
+        .field("node", m.node)
+        .field("reason", m.reason)
+        .field("share", m.share)
+        .key("homes")
+        .begin_array();
+    for (const auto& h : m.homes)
+      w.value(h);
+    w.end_array().end_object();
+  }
+  w.end_array();
+}
+
+double value_of(const std::map<std::string, double>& values, const char* name) {
+  auto it = values.find(name);
+  return it == values.end() ? 0.0 : it->second;
+}
+
+/// Sends an event (new or changed) to the owners of its homes; nothing on a
+/// single node. The answer lists the share that did not get it.
+std::optional<cluster::fleet_answer> share_event(dr_services& s, const dr_event& e) {
+  if (!s.cluster)
+    return std::nullopt;
+  auto a = ask_fleet(*s.cluster, dr_event_query(e));
+  if (a)
+    return std::move(*a);
+  cluster::fleet_answer failed;
+  failed.kind = dr_event_kind;
+  cluster::missing_share m;
+  m.node = "*";
+  m.reason = "this node's cluster node did not answer in time";
+  m.share = 1;
+  m.homes = e.homes;
+  failed.missing.push_back(std::move(m));
+  return failed;
+}
+
+/// "delivery": which share of the homes got the event (a cluster only).
+std::function<void(json_writer&)> delivery_of(const std::optional<cluster::fleet_answer>& a) {
+  if (!a)
+    return {};
+  return [&a](json_writer& w) {
+    w.key("delivery")
+        .begin_object()
+        .field("complete", a->complete())
+        .field("homes_reached", value_of(a->totals, "homes_reached"));
+    write_missing(w, a->missing);
+    w.end_object();
+  };
 }
 
 std::expected<streams::dr_request, http_reply> parse_request(const std::string& body) {
@@ -247,7 +304,10 @@ http_reply post_event(dr_services& s, const http_request& req) {
     return storage_failure(ok.error());
   if (s.changed)
     s.changed(*e);
-  auto reply = json_reply(201, dr_event_json(*e, now));
+  auto delivery = share_event(s, *e);
+  json_writer w;
+  write_event(w, *e, now, delivery_of(delivery));
+  auto reply = json_reply(201, w.take());
   reply.audit = audit_note{e->id, e->homes, std::to_string(e->homes.size()) + " homes"};
   return reply;
 }
@@ -285,59 +345,85 @@ http_reply get_event(dr_services& s, const http_request& req) {
     return storage_failure(e.error());
   if (!*e)
     return error_reply(404, "not_found", "no such object: '" + id_param(req) + "'");
-  auto all = read_dr_events(s.db);
-  if (!all)
-    return storage_failure(all.error());
   auto now = s.time.now_ms();
-  auto report = dr_report(s.db, **e, *all, now);
-  if (!report)
-    return storage_failure(report.error());
+  cluster::fleet_answer answer;
+  if (s.cluster) {
+    // Each owner reports its homes; the share of a node that is down is listed.
+    cluster::fleet_query q;
+    q.kind = dr_report_kind;
+    q.all_homes = false;
+    q.homes = (*e)->homes;
+    q.params["id"] = (*e)->id;
+    q.params["event"] = dr_event_json(**e, now);
+    auto a = ask_fleet(*s.cluster, q);
+    if (!a)
+      return a.error();
+    answer = std::move(*a);
+  } else {
+    auto part = dr_report_part(s.db, **e, now, s.default_time_zone, {});
+    if (!part.error.empty())
+      return error_reply(503, "unavailable", part.error);
+    answer = cluster::merge_parts(dr_report_kind, {std::move(part)}, {});
+  }
+  // The kW targets are split over every participating home that answered.
+  std::vector<double> baseline_avg;
+  for (const auto& r : answer.rows)
+    baseline_avg.push_back(
+        value_of(r.values, "participating") > 0 ? value_of(r.values, "baseline_avg_kw") : 0.0);
+  auto targets = streams::shed_targets_kw(**e, baseline_avg);
   json_writer w;
   w.begin_object().key("event");
   write_event(w, **e, now);
   w.key("report").begin_object().field("baseline_method", "caiso_10_in_10_day_of_adjusted");
-  std::vector<streams::shed_report> shed;
-  double target = 0;
+  double target = 0, shed_kwh = 0, baseline_kwh = 0, actual_kwh = 0;
   std::uint64_t participating = 0;
   w.key("homes").begin_array();
-  for (const auto& h : *report) {
+  for (std::size_t i = 0; i < answer.rows.size(); ++i) {
+    const auto& v = answer.rows[i].values;
+    bool takes_part = value_of(v, "participating") > 0;
+    bool has_baseline = value_of(v, "has_baseline") > 0;
+    double target_kw = takes_part ? targets[i] : 0.0;
     w.begin_object()
-        .field("home", h.home)
-        .field("participating", h.participating)
-        .field("target_kw", h.target_kw)
+        .field("home", answer.rows[i].key)
+        .field("participating", takes_part)
+        .field("target_kw", target_kw)
         .key("baseline_avg_kw");
-    if (h.baseline)
-      w.value(h.baseline_avg_kw);
+    if (has_baseline)
+      w.value(value_of(v, "baseline_avg_kw"));
     else
       w.null();
     w.key("adjustment");
-    if (h.baseline)
-      w.value(h.baseline->adjustment);
+    if (has_baseline)
+      w.value(value_of(v, "adjustment"));
     else
       w.null();
-    w.field("shed_kwh", h.shed.shed_kwh)
-        .field("average_shed_kw", h.shed.average_shed_kw)
-        .field("quarters_known", h.shed.slots_known)
+    w.field("shed_kwh", value_of(v, "shed_kwh"))
+        .field("average_shed_kw", value_of(v, "average_shed_kw"))
+        .field("quarters_known", static_cast<std::int64_t>(value_of(v, "quarters_known")))
         .end_object();
-    if (h.participating) {
-      shed.push_back(h.shed);
-      target += h.target_kw;
+    if (takes_part) {
+      target += target_kw;
+      shed_kwh += value_of(v, "shed_kwh");
+      baseline_kwh += value_of(v, "baseline_kwh");
+      actual_kwh += value_of(v, "actual_kwh");
       ++participating;
     }
   }
   w.end_array();
-  auto total = streams::sum_reports(shed);
+  std::int64_t quarters_known = 0;
+  for (const auto& [name, value] : answer.totals)
+    quarters_known += name.starts_with("max_known_") && value > 0;
   w.key("total")
       .begin_object()
       .field("participating", participating)
       .field("target_kw", target)
-      .field("baseline_kwh", total.baseline_kwh)
-      .field("actual_kwh", total.actual_kwh)
-      .field("shed_kwh", total.shed_kwh)
-      .field("average_shed_kw", total.average_shed_kw)
-      .end_object()
-      .end_object()
+      .field("baseline_kwh", baseline_kwh)
+      .field("actual_kwh", actual_kwh)
+      .field("shed_kwh", shed_kwh)
+      .field("average_shed_kw", quarters_known ? shed_kwh / (quarters_known * 0.25) : 0.0)
       .end_object();
+  write_missing(w, answer.missing);
+  w.field("complete", answer.complete()).end_object().end_object();
   return json_reply(200, w.take());
 }
 
@@ -358,7 +444,10 @@ http_reply cancel_event(dr_services& s, const http_request& req) {
     return storage_failure(ok.error());
   if (s.changed)
     s.changed(**e);
-  auto reply = json_reply(200, dr_event_json(**e, now));
+  auto delivery = share_event(s, **e);
+  json_writer w;
+  write_event(w, **e, now, delivery_of(delivery));
+  auto reply = json_reply(200, w.take());
   reply.audit = audit_note{(*e)->id, (*e)->homes, "cancelled"};
   return reply;
 }
@@ -384,6 +473,7 @@ http_reply opt_out_event(dr_services& s, const http_request& req) {
     return storage_failure(ok.error());
   if (s.changed)
     s.changed(**e);
+  share_event(s, **e); // the node that was asked for it keeps its copy in step
   json_writer w;
   w.begin_object()
       .field("event", (*e)->id)
@@ -449,20 +539,14 @@ result<std::optional<std::vector<std::string>>> the_home(std::string_view home) 
   return std::optional<std::vector<std::string>>{std::vector<std::string>{std::string{home}}};
 }
 
-/// Average kW per quarter hour of each UTC day from a home's 15-minute windows.
-std::map<std::int64_t, std::vector<double>>
-quarters_by_day(const std::vector<storage::window_row>& rows) {
-  std::map<std::int64_t, std::vector<double>> days;
-  for (const auto& r : rows) {
-    auto day = r.start / day_ms;
-    auto& kw = days[day];
-    if (kw.empty())
-      kw.assign(streams::dr_slots_per_day, NAN);
-    auto slot = (r.start - day * day_ms) / quarter_ms;
-    if (slot >= 0 && slot < streams::dr_slots_per_day)
-      kw[slot] = r.stats.energy_wh / 250.0; // Wh in 15 minutes -> kW
-  }
-  return days;
+streams::local_zone zone_of(storage::history_store* history, const std::string& home,
+                            const std::string& fallback) {
+  std::string name = fallback.empty() ? std::string{"UTC"} : fallback;
+  if (history)
+    if (auto zone = history->get_home_value(home, "time_zone"); zone && *zone)
+      name = **zone;
+  auto zone = streams::local_zone::from_name(name);
+  return zone ? *zone : streams::local_zone{};
 }
 
 } // namespace
@@ -574,49 +658,61 @@ owner_lookup dr_event_owner(storage::store& db) {
 }
 
 result<std::vector<dr_home_report>> dr_report(storage::store& db, const dr_event& e,
-                                              const std::vector<dr_event>& all_events, millis now) {
+                                              const std::vector<dr_event>& all_events, millis now,
+                                              const std::string& default_time_zone,
+                                              const cluster::home_predicate& counts) {
+  std::vector<std::string> homes;
+  for (const auto& h : e.homes)
+    if (!counts || counts(h))
+      homes.push_back(h);
   std::vector<dr_home_report> out;
-  auto standing = standing_opt_outs(db, e.homes);
+  auto standing = standing_opt_outs(db, homes);
   auto taking_part = streams::participants(e, standing);
-  const std::int64_t event_day = e.start_ms / day_ms;
-  const int start_slot = static_cast<int>((e.start_ms - event_day * day_ms) / quarter_ms);
-  // Events crossing midnight are reported up to midnight (UTC days).
-  const int end_slot = static_cast<int>(std::min<millis>(
-      streams::dr_slots_per_day, (e.end_ms() - event_day * day_ms + quarter_ms - 1) / quarter_ms));
+  const auto state = streams::state_at(e, now);
   auto* history = db.history();
   std::vector<double> baseline_avg;
-  for (const auto& home : e.homes) {
+  for (const auto& home : homes) {
     dr_home_report r;
     r.home = home;
     r.participating = std::binary_search(taking_part.begin(), taking_part.end(), home);
     if (history) {
+      // The home's own days and wall-clock quarter hours (docs/FLEET.md).
+      auto zone = zone_of(history, home, default_time_zone);
+      auto at = streams::local_slot_of(e.start_ms, zone);
+      const std::int64_t event_day = at.day;
+      const int start_slot = at.slot;
+      // Events crossing local midnight are reported up to midnight.
+      const int end_slot = streams::local_end_slot(event_day, e.end_ms(), zone);
       storage::window_query q;
       q.home = home;
       q.series = std::string{streams::home_series};
       q.res = streams::resolution::m15;
-      q.from = (event_day - 45) * day_ms;
-      q.to = std::min(now, (event_day + 1) * day_ms);
+      q.from = zone.at(event_day - 45, 0);
+      q.to = std::min(now, zone.at(event_day + 1, 0));
       auto rows = history->read_windows(q);
       if (!rows)
         return std::unexpected(rows.error());
-      auto days = quarters_by_day(*rows);
+      std::vector<streams::quarter_energy> quarters;
+      quarters.reserve(rows->size());
+      for (const auto& row : *rows)
+        quarters.push_back({row.start, row.stats.energy_wh});
+      auto days = streams::local_days(quarters, zone);
       std::vector<streams::baseline_day> past;
       streams::baseline_day today;
       today.day = event_day;
-      today.weekend = (event_day + 3) % 7 >= 5; // 1970-01-01 was a Thursday
+      today.weekend = streams::weekday_of(event_day) >= 5;
       today.kw.assign(streams::dr_slots_per_day, NAN);
-      for (auto& [day, kw] : days) {
-        streams::baseline_day d;
-        d.day = day;
-        d.weekend = (day + 3) % 7 >= 5;
-        d.kw = std::move(kw);
-        for (const auto& other : all_events)
-          if (other.id != e.id && other.start_ms / day_ms == day &&
-              std::binary_search(other.homes.begin(), other.homes.end(), home) &&
-              !(other.cancelled_ms && *other.cancelled_ms <= other.start_ms))
-            d.event_day = true;
+      // The home's other event days (events it took part in, not cancelled
+      // before they started), in its own calendar.
+      std::vector<std::int64_t> event_days;
+      for (const auto& other : all_events)
+        if (other.id != e.id && std::binary_search(other.homes.begin(), other.homes.end(), home) &&
+            !(other.cancelled_ms && *other.cancelled_ms <= other.start_ms))
+          event_days.push_back(streams::local_slot_of(other.start_ms, zone).day);
+      for (auto& [day, d] : days) {
+        d.event_day = std::find(event_days.begin(), event_days.end(), day) != event_days.end();
         if (day == event_day)
-          today.kw = d.kw;
+          today = d;
         else
           past.push_back(std::move(d));
       }
@@ -626,8 +722,7 @@ result<std::vector<dr_home_report>> dr_report(storage::store& db, const dr_event
         for (int t = start_slot; t < end_slot; ++t)
           sum += r.baseline->kw[t];
         r.baseline_avg_kw = end_slot > start_slot ? sum / (end_slot - start_slot) : 0.0;
-        if (streams::state_at(e, now) != streams::dr_state::far &&
-            streams::state_at(e, now) != streams::dr_state::near)
+        if (state != streams::dr_state::far && state != streams::dr_state::near)
           r.shed = streams::achieved_shed(*r.baseline, today.kw, start_slot, end_slot);
       }
     }
@@ -638,6 +733,125 @@ result<std::vector<dr_home_report>> dr_report(storage::store& db, const dr_event
   for (std::size_t i = 0; i < out.size(); ++i)
     out[i].target_kw = out[i].participating ? targets[i] : 0.0;
   return out;
+}
+
+cluster::fleet_part dr_report_part(storage::store& db, const dr_event& e, millis now,
+                                   const std::string& default_time_zone,
+                                   const cluster::home_predicate& counts) {
+  cluster::fleet_part part;
+  auto all = read_dr_events(db);
+  if (!all) {
+    part.error = "storage: " + all.error().detail;
+    return part;
+  }
+  auto report = dr_report(db, e, *all, now, default_time_zone, counts);
+  if (!report) {
+    part.error = "storage: " + report.error().detail;
+    return part;
+  }
+  for (const auto& h : *report) {
+    cluster::fleet_row r;
+    r.key = h.home;
+    auto& v = r.values;
+    v["participating"] = h.participating ? 1 : 0;
+    v["has_baseline"] = h.baseline ? 1 : 0;
+    v["baseline_avg_kw"] = h.baseline_avg_kw;
+    v["adjustment"] = h.baseline ? h.baseline->adjustment : 1.0;
+    v["shed_kwh"] = h.shed.shed_kwh;
+    v["baseline_kwh"] = h.shed.baseline_kwh;
+    v["actual_kwh"] = h.shed.actual_kwh;
+    v["average_shed_kw"] = h.shed.average_shed_kw;
+    v["quarters_known"] = h.shed.slots_known;
+    part.rows.push_back(std::move(r));
+    if (h.participating)
+      for (std::size_t t = 0; t < h.shed.shed_kw.size(); ++t)
+        if (std::isfinite(h.shed.shed_kw[t]))
+          part.totals["max_known_" + std::to_string(t)] = 1;
+  }
+  return part;
+}
+
+cluster::fleet_query dr_event_query(const dr_event& e) {
+  cluster::fleet_query q;
+  q.kind = dr_event_kind;
+  q.all_homes = false;
+  q.homes = e.homes;
+  q.params["event"] = dr_event_json(e, e.created_ms);
+  return q;
+}
+
+std::vector<cluster::fleet_query> dr_events_to_resend(storage::store& db, millis now) {
+  std::vector<cluster::fleet_query> out;
+  if (auto events = read_dr_events(db))
+    for (const auto& e : *events)
+      if (e.end_ms() > now)
+        out.push_back(dr_event_query(e));
+  return out;
+}
+
+std::optional<dr_event> parse_dr_event_json(std::string_view json) {
+  return parse_stored_event(json);
+}
+
+dr_event merged_event(dr_event mine, const dr_event& theirs) {
+  std::vector<std::string> opted;
+  std::set_union(mine.opted_out.begin(), mine.opted_out.end(), theirs.opted_out.begin(),
+                 theirs.opted_out.end(), std::back_inserter(opted));
+  mine.opted_out = std::move(opted);
+  if (theirs.cancelled_ms && (!mine.cancelled_ms || *theirs.cancelled_ms < *mine.cancelled_ms))
+    mine.cancelled_ms = theirs.cancelled_ms;
+  return mine;
+}
+
+cluster::fleet_handler dr_event_handler(storage::store& db,
+                                        std::function<void(const dr_event&)> changed) {
+  return [&db, changed](const cluster::fleet_query& q, const cluster::home_predicate& counts) {
+    cluster::fleet_part part;
+    auto it = q.params.find("event");
+    auto e = it == q.params.end() ? std::nullopt : parse_dr_event_json(it->second);
+    if (!e || !is_valid_id(e->id)) {
+      part.error = "dr_event: no event in the query";
+      return part;
+    }
+    std::size_t mine = 0;
+    for (const auto& h : e->homes)
+      mine += counts(h);
+    auto stored = read_dr_event(db, e->id);
+    if (!stored) {
+      part.error = "storage: " + stored.error().detail;
+      return part;
+    }
+    part.totals["homes_reached"] = static_cast<double>(mine);
+    if (mine == 0 && !*stored)
+      return part; // none of its business
+    auto event = *stored ? merged_event(std::move(**stored), *e) : std::move(*e);
+    if (auto ok = write_dr_event(db, event); !ok) {
+      part.error = "storage: " + ok.error().detail;
+      return part;
+    }
+    if (changed)
+      changed(event);
+    return part;
+  };
+}
+
+cluster::fleet_handler dr_report_handler(storage::store& db, const clock& time,
+                                         std::string default_time_zone) {
+  return [&db, &time, default_time_zone](const cluster::fleet_query& q,
+                                         const cluster::home_predicate& counts) {
+    std::optional<dr_event> e;
+    if (auto it = q.params.find("event"); it != q.params.end())
+      e = parse_dr_event_json(it->second);
+    if (auto it = q.params.find("id"); it != q.params.end())
+      if (auto stored = read_dr_event(db, it->second); stored && *stored)
+        e = e ? merged_event(std::move(**stored), *e) : std::move(**stored);
+    if (!e) {
+      cluster::fleet_part part;
+      part.error = "dr_report: no such event";
+      return part;
+    }
+    return dr_report_part(db, *e, time.now_ms(), default_time_zone, counts);
+  };
 }
 
 std::vector<route> dr_routes(std::shared_ptr<dr_services> s) {

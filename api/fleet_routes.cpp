@@ -1,11 +1,14 @@
 #include "api/fleet_routes.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
+#include <cstdio>
 #include <map>
 
 #include "actors/home_view.hpp"
 #include "actors/live_board.hpp"
+#include "api/cluster_routes.hpp"
 #include "api/json_body.hpp"
 #include "core/json_writer.hpp"
 #include "core/sample.hpp"
@@ -131,12 +134,13 @@ http_reply storage_failure(const error& e) {
   return error_reply(503, "unavailable", "storage: " + e.detail);
 }
 
-/// The homes a fleet question is about: the caller's (every known home for
-/// an all-homes scope), narrowed to a group's members when one is named.
-std::expected<std::vector<std::string>, http_reply>
-homes_asked(fleet_services& s, const http_request& req, std::optional<fleet_group>* group_out) {
+/// The homes a fleet question is about: the caller's (every home of the
+/// fleet for an all-homes scope), narrowed to a group's members when one is
+/// named. A group is resolved here, on the node asked, into its home ids.
+std::expected<fleet_selection, http_reply> homes_asked(fleet_services& s, const http_request& req,
+                                                       std::optional<fleet_group>* group_out) {
   const auto& scope = req.caller->scope;
-  std::vector<std::string> homes;
+  fleet_selection asked;
   if (auto name = req.query_value("group")) {
     if (!is_valid_id(*name))
       return std::unexpected(
@@ -147,25 +151,41 @@ homes_asked(fleet_services& s, const http_request& req, std::optional<fleet_grou
     if (!*g)
       return std::unexpected(
           error_reply(404, "not_found", "no such group: '" + std::string{*name} + "'"));
+    asked.all = false;
     for (const auto& m : (*g)->members)
       if (scope.covers(m))
-        homes.push_back(m);
+        asked.homes.push_back(m);
     if (group_out)
       *group_out = std::move(*g);
-  } else if (scope.all()) {
-    homes = s.source->homes();
-  } else {
-    homes = scope.homes();
+  } else if (!scope.all()) {
+    asked.all = false;
+    asked.homes = scope.homes();
   }
-  return homes;
+  return asked;
+}
+
+void write_missing_shares(json_writer& w, const std::vector<cluster::missing_share>& missing) {
+  w.begin_array();
+  for (const auto& m : missing) {
+    w.begin_object()
+        .field("node", m.node)
+        .field("reason", m.reason)
+        .field("share", m.share)
+        .key("homes")
+        .begin_array();
+    for (const auto& h : m.homes)
+      w.value(h);
+    w.end_array().end_object();
+  }
+  w.end_array();
 }
 
 http_reply get_fleet_homes(fleet_services& s, const http_request& req) {
   if (auto bad = reject_unknown_params(req, {"group"}))
     return *bad;
-  auto homes = homes_asked(s, req, nullptr);
-  if (!homes)
-    return homes.error();
+  auto asked = homes_asked(s, req, nullptr);
+  if (!asked)
+    return asked.error();
   auto groups = read_groups(s.db);
   if (!groups)
     return storage_failure(groups.error());
@@ -173,10 +193,12 @@ http_reply get_fleet_homes(fleet_services& s, const http_request& req) {
   for (const auto& g : *groups)
     for (const auto& m : g.members)
       groups_of[m].push_back(g.name);
-  auto statuses = s.source->statuses(*homes);
+  auto statuses = s.source->statuses_of(*asked);
+  if (!statuses)
+    return statuses.error();
   json_writer w;
   w.begin_object().field("as_of_ms", s.time.now_ms()).key("homes").begin_array();
-  for (const auto& h : statuses) {
+  for (const auto& h : statuses->homes) {
     w.begin_object()
         .field("home", h.home)
         .field("devices", static_cast<std::uint64_t>(h.devices))
@@ -190,7 +212,9 @@ http_reply get_fleet_homes(fleet_services& s, const http_request& req) {
         w.value(g);
     w.end_array().end_object();
   }
-  w.end_array().end_object();
+  w.end_array().key("missing");
+  write_missing_shares(w, statuses->missing);
+  w.field("complete", statuses->missing.empty()).end_object();
   return json_reply(200, w.take());
 }
 
@@ -210,10 +234,13 @@ http_reply get_fleet_usage(fleet_services& s, const http_request& req) {
     return error_reply(400, "invalid", "resolution: required with from and to");
   }
   std::optional<fleet_group> group;
-  auto homes = homes_asked(s, req, &group);
-  if (!homes)
-    return homes.error();
-  auto part = s.source->usage(*homes, q);
+  auto asked = homes_asked(s, req, &group);
+  if (!asked)
+    return asked.error();
+  auto usage = s.source->usage_of(*asked, q);
+  if (!usage)
+    return usage.error();
+  const auto& part = usage->part;
   json_writer w;
   w.begin_object().key("group");
   if (group)
@@ -221,13 +248,15 @@ http_reply get_fleet_usage(fleet_services& s, const http_request& req) {
   else
     w.null();
   w.field("as_of_ms", s.time.now_ms())
-      .field("homes", static_cast<std::uint64_t>(homes->size()))
-      .field("homes_answered", static_cast<std::uint64_t>(part.answered.size()))
+      .field("homes", static_cast<std::uint64_t>(usage->homes))
+      .field("homes_answered", static_cast<std::uint64_t>(usage->homes_answered))
       .key("missing")
       .begin_array();
   for (const auto& m : part.missing)
     w.value(m);
-  w.end_array()
+  w.end_array().key("missing_nodes");
+  write_missing_shares(w, usage->missing);
+  w.field("complete", usage->missing.empty() && part.missing.empty())
       .key("live")
       .begin_object()
       .field("power_w", part.live_power_w)
@@ -255,6 +284,140 @@ http_reply get_fleet_usage(fleet_services& s, const http_request& req) {
   w.end_object();
   return json_reply(200, w.take());
 }
+
+// -- the cluster's fleet source and the handlers each node answers with -------
+
+/// The homes of the selection this node owns (all: those it knows).
+std::vector<std::string> owned_homes(fleet_source& local, const cluster::fleet_query& q,
+                                     const cluster::home_predicate& counts) {
+  std::vector<std::string> out;
+  for (auto& h : q.all_homes ? local.homes() : q.homes)
+    if (counts(h))
+      out.push_back(h);
+  return out;
+}
+
+std::optional<millis> number_param(const cluster::fleet_query& q, const std::string& name) {
+  auto it = q.params.find(name);
+  if (it == q.params.end())
+    return std::nullopt;
+  millis v = 0;
+  auto [end, ec] = std::from_chars(it->second.data(), it->second.data() + it->second.size(), v);
+  if (ec != std::errc{} || end != it->second.data() + it->second.size())
+    return std::nullopt;
+  return v;
+}
+
+/// Row keys sort as their numbers: starts are zero-padded to 16 digits.
+std::string window_key(millis start) {
+  char buf[24];
+  std::snprintf(buf, sizeof buf, "%016lld", static_cast<long long>(start));
+  return buf;
+}
+
+cluster::fleet_query query_of(std::string kind, const fleet_selection& asked) {
+  cluster::fleet_query q;
+  q.kind = std::move(kind);
+  q.all_homes = asked.all;
+  q.homes = asked.homes;
+  return q;
+}
+
+/// The homes listed in the selection that a missing node owns are missing too.
+void add_missing_homes(std::vector<std::string>& into,
+                       const std::vector<cluster::missing_share>& missing) {
+  for (const auto& m : missing)
+    into.insert(into.end(), m.homes.begin(), m.homes.end());
+  std::sort(into.begin(), into.end());
+  into.erase(std::unique(into.begin(), into.end()), into.end());
+}
+
+class cluster_source final : public fleet_source {
+public:
+  explicit cluster_source(std::shared_ptr<cluster_services> cluster)
+      : cluster_(std::move(cluster)) {}
+
+  std::vector<std::string> homes() override {
+    std::vector<std::string> out;
+    if (auto got = statuses_of(fleet_selection{}))
+      for (const auto& s : got->homes)
+        out.push_back(s.home);
+    return out;
+  }
+  std::vector<fleet_home_status> statuses(const std::vector<std::string>& homes) override {
+    auto got = statuses_of(fleet_selection{false, homes});
+    return got ? std::move(got->homes) : std::vector<fleet_home_status>{};
+  }
+  streams::fleet_usage_part usage(const std::vector<std::string>& homes,
+                                  const std::optional<fleet_window_query>& q) override {
+    auto got = usage_of(fleet_selection{false, homes}, q);
+    return got ? std::move(got->part) : streams::fleet_usage_part{};
+  }
+
+  std::expected<fleet_statuses, http_reply> statuses_of(const fleet_selection& asked) override {
+    auto a = ask_fleet(*cluster_, query_of(fleet_homes_kind, asked));
+    if (!a)
+      return std::unexpected(a.error());
+    fleet_statuses out;
+    for (const auto& r : a->rows) {
+      auto value = [&](const char* name) {
+        auto it = r.values.find(name);
+        return it == r.values.end() ? 0.0 : it->second;
+      };
+      fleet_home_status st;
+      st.home = r.key;
+      st.devices = static_cast<std::uint32_t>(value("devices"));
+      st.devices_online = static_cast<std::uint32_t>(value("devices_online"));
+      st.power_w = value("power_w");
+      st.last_seen_ms = static_cast<millis>(value("max_last_seen_ms"));
+      out.homes.push_back(std::move(st));
+    }
+    out.missing = std::move(a->missing);
+    return out;
+  }
+
+  std::expected<fleet_usage_answer, http_reply>
+  usage_of(const fleet_selection& asked, const std::optional<fleet_window_query>& wq) override {
+    auto q = query_of(fleet_usage_kind, asked);
+    if (wq) {
+      q.params["resolution"] = std::string{streams::to_string(wq->res)};
+      q.params["from"] = std::to_string(wq->from);
+      q.params["to"] = std::to_string(wq->to);
+    }
+    auto a = ask_fleet(*cluster_, q);
+    if (!a)
+      return std::unexpected(a.error());
+    auto total = [&](const char* name) {
+      auto it = a->totals.find(name);
+      return it == a->totals.end() ? 0.0 : it->second;
+    };
+    fleet_usage_answer out;
+    out.homes = asked.all ? static_cast<std::size_t>(total("homes")) : asked.homes.size();
+    out.homes_answered = static_cast<std::size_t>(total("homes_answered"));
+    out.part.live_power_w = total("power_w");
+    out.part.homes_online = static_cast<std::uint32_t>(total("homes_online"));
+    for (const auto& r : a->rows) {
+      auto value = [&](const char* name) {
+        auto it = r.values.find(name);
+        return it == r.values.end() ? 0.0 : it->second;
+      };
+      streams::fleet_window fw;
+      fw.start = std::stoll(r.key);
+      fw.end = static_cast<millis>(value("max_end"));
+      fw.energy_wh = value("energy_wh");
+      fw.max_home_power_w = value("max_home_power_w");
+      fw.homes = static_cast<std::uint32_t>(value("homes"));
+      out.part.windows.push_back(fw);
+    }
+    out.part.missing = std::move(a->missing_homes);
+    add_missing_homes(out.part.missing, a->missing);
+    out.missing = std::move(a->missing);
+    return out;
+  }
+
+private:
+  std::shared_ptr<cluster_services> cluster_;
+};
 
 std::expected<fleet_group, http_reply> parse_group(std::string_view name, const std::string& body,
                                                    millis now) {
@@ -310,6 +473,36 @@ std::expected<fleet_group, http_reply> parse_group(std::string_view name, const 
   return g;
 }
 
+/// Sends a group's definition (empty: deleted) to every member; nothing on a
+/// single node. The answer lists the members that did not get it.
+std::optional<cluster::fleet_answer> share_group(fleet_services& s, const std::string& name,
+                                                 const std::string& json) {
+  if (!s.cluster)
+    return std::nullopt;
+  auto a = ask_fleet(*s.cluster, fleet_group_query(name, json));
+  if (a)
+    return std::move(*a);
+  cluster::fleet_answer failed;
+  cluster::missing_share m;
+  m.node = "*";
+  m.reason = "this node's cluster node did not answer in time";
+  m.share = 1;
+  failed.missing.push_back(std::move(m));
+  return failed;
+}
+
+/// `json` (an object) with "delivery": which members did not get it (a cluster).
+std::string with_delivery(std::string json, const std::optional<cluster::fleet_answer>& a) {
+  if (!a || json.empty() || json.back() != '}')
+    return json;
+  json_writer w;
+  w.begin_object().field("complete", a->complete()).key("missing");
+  write_missing_shares(w, a->missing);
+  w.end_object();
+  json.pop_back();
+  return json + ",\"delivery\":" + w.take() + "}";
+}
+
 std::string group_param(const http_request& req) {
   auto it = req.params.find("group");
   return it == req.params.end() ? std::string{} : it->second;
@@ -335,7 +528,8 @@ http_reply put_group(fleet_services& s, const http_request& req) {
         return error_reply(404, "not_found", "no such object: '" + name + "'");
   if (auto ok = write_group(s.db, *g); !ok)
     return storage_failure(ok.error());
-  auto reply = json_reply(*old ? 200 : 201, group_json(*g));
+  auto json = group_json(*g);
+  auto reply = json_reply(*old ? 200 : 201, with_delivery(json, share_group(s, name, json)));
   reply.audit = audit_note{name, {}, std::to_string(g->members.size()) + " members"};
   return reply;
 }
@@ -359,7 +553,7 @@ http_reply delete_group(fleet_services& s, const http_request& req) {
     return storage_failure(ok.error());
   json_writer w;
   w.begin_object().field("group", name).field("deleted", true).end_object();
-  auto reply = json_reply(200, w.take());
+  auto reply = json_reply(200, with_delivery(w.take(), share_group(s, name, "")));
   reply.audit = audit_note{name, {}, "deleted"};
   return reply;
 }
@@ -381,6 +575,119 @@ http_reply list_groups(fleet_services& s, const http_request& req) {
 }
 
 } // namespace
+
+std::expected<fleet_statuses, http_reply> fleet_source::statuses_of(const fleet_selection& asked) {
+  fleet_statuses out;
+  out.homes = statuses(asked.all ? homes() : asked.homes);
+  return out;
+}
+
+std::expected<fleet_usage_answer, http_reply>
+fleet_source::usage_of(const fleet_selection& asked,
+                       const std::optional<fleet_window_query>& windows) {
+  fleet_usage_answer out;
+  auto listed = asked.all ? homes() : asked.homes;
+  out.part = usage(listed, windows);
+  out.homes = listed.size();
+  out.homes_answered = out.part.answered.size();
+  return out;
+}
+
+std::shared_ptr<fleet_source> cluster_fleet_source(std::shared_ptr<cluster_services> cluster) {
+  return std::make_shared<cluster_source>(std::move(cluster));
+}
+
+cluster::fleet_query fleet_group_query(const std::string& name, const std::string& json) {
+  cluster::fleet_query q;
+  q.kind = fleet_group_kind;
+  q.params["group"] = name;
+  q.params["json"] = json;
+  return q;
+}
+
+std::vector<cluster::fleet_query> groups_to_resend(storage::store& db) {
+  std::vector<cluster::fleet_query> out;
+  if (auto groups = read_groups(db))
+    for (const auto& g : *groups)
+      out.push_back(fleet_group_query(g.name, group_json(g)));
+  return out;
+}
+
+cluster::fleet_handler fleet_group_handler(storage::store& db) {
+  return [&db](const cluster::fleet_query& q, const cluster::home_predicate&) {
+    cluster::fleet_part part;
+    auto name = q.params.find("group");
+    auto json = q.params.find("json");
+    if (name == q.params.end() || json == q.params.end() || !is_valid_id(name->second)) {
+      part.error = "fleet_group: no group in the query";
+      return part;
+    }
+    if (!json->second.empty()) {
+      auto incoming = parse_stored_group(name->second, json->second);
+      if (!incoming) {
+        part.error = "fleet_group: not a group";
+        return part;
+      }
+      auto stored = read_group(db, name->second);
+      if (stored && *stored && (*stored)->updated_ms > incoming->updated_ms)
+        return part; // it holds a newer version
+    }
+    if (auto ok = db.put_record(storage::collection::fleet_groups, name->second, json->second); !ok)
+      part.error = "storage: " + ok.error().detail;
+    return part;
+  };
+}
+
+cluster::fleet_handler fleet_homes_handler(std::shared_ptr<fleet_source> local) {
+  return [local](const cluster::fleet_query& q, const cluster::home_predicate& counts) {
+    cluster::fleet_part part;
+    for (const auto& st : local->statuses(owned_homes(*local, q, counts))) {
+      cluster::fleet_row r;
+      r.key = st.home;
+      r.values["devices"] = st.devices;
+      r.values["devices_online"] = st.devices_online;
+      r.values["power_w"] = st.power_w;
+      r.values["max_last_seen_ms"] = static_cast<double>(st.last_seen_ms);
+      part.rows.push_back(std::move(r));
+    }
+    part.totals["homes"] = static_cast<double>(part.rows.size());
+    return part;
+  };
+}
+
+cluster::fleet_handler fleet_usage_handler(std::shared_ptr<fleet_source> local) {
+  return [local](const cluster::fleet_query& q, const cluster::home_predicate& counts) {
+    cluster::fleet_part part;
+    std::optional<fleet_window_query> wq;
+    if (auto it = q.params.find("resolution"); it != q.params.end()) {
+      auto res = streams::parse_resolution(it->second);
+      auto from = number_param(q, "from");
+      auto to = number_param(q, "to");
+      if (!res || !from || !to) {
+        part.error = "fleet_usage: bad resolution, from or to";
+        return part;
+      }
+      wq = fleet_window_query{*res, *from, *to};
+    }
+    auto homes = owned_homes(*local, q, counts);
+    auto u = local->usage(homes, wq);
+    part.totals["homes"] = static_cast<double>(homes.size());
+    part.totals["homes_answered"] = static_cast<double>(u.answered.size());
+    part.totals["power_w"] = u.live_power_w;
+    part.totals["homes_online"] = u.homes_online;
+    for (const auto& fw : u.windows) {
+      cluster::fleet_row r;
+      r.key = window_key(fw.start);
+      r.values["max_end"] = static_cast<double>(fw.end);
+      r.values["energy_wh"] = fw.energy_wh;
+      r.values["max_home_power_w"] = fw.max_home_power_w;
+      r.values["homes"] = fw.homes;
+      part.rows.push_back(std::move(r));
+    }
+    part.missing_homes = std::move(u.missing);
+    return part;
+  };
+}
 
 std::shared_ptr<fleet_source> local_fleet_source(std::shared_ptr<const actors::live_board> board,
                                                  actors::live_settings settings,

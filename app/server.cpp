@@ -161,7 +161,7 @@ actors::notification_listener notification_fanout(parts& p) {
 // Demand-response events: states on the feed (fleet/dr/<id>), residents
 // notified (stored, then the feed's home/<h>/notification and the live
 // events, through notification_fanout), homes' optimizers told.
-void start_demand_response(parts& p) {
+void start_demand_response(parts& p, const server_config& config) {
   actors::dr_coordinator_settings s;
   s.time = p.time;
   s.publish = [feed = p.feed.get(), time = p.time](const streams::dr_event& e, streams::dr_state) {
@@ -194,6 +194,10 @@ void start_demand_response(parts& p) {
   s.standing_opt_outs = [db = p.db.get()](const std::vector<std::string>& homes) {
     return api::standing_opt_outs(*db, homes);
   };
+  // In a cluster every owner gets the event: each drives only its own homes.
+  if (config.cluster && config.cluster->members.size() > 1)
+    s.owns = [owners = std::make_shared<cluster::assignment>(*config.cluster),
+              self = config.node_id](const std::string& home) { return owners->owner(home) == self; };
   auto stored = api::read_dr_events(*p.db);
   p.demand_response = p.system->spawn(actors::dr_coordinator_behavior,
                                       stored ? std::move(*stored) : std::vector<streams::dr_event>{},
@@ -209,7 +213,25 @@ result<void> start_cluster_node(parts& p, const server_config& config,
   context->self_id = config.node_id;
   context->timeout = config.cluster_timeout;
   context->networked = config.cluster.has_value();
+  // Fleet views and demand-response events asked of any member (api/fleet_routes, api/dr_routes).
+  auto local = api::local_fleet_source(live->board, live->settings, p.db->history());
+  context->handlers[api::fleet_homes_kind] = api::fleet_homes_handler(local);
+  context->handlers[api::fleet_usage_kind] = api::fleet_usage_handler(local);
+  context->handlers[api::fleet_group_kind] = api::fleet_group_handler(*p.db);
+  context->handlers[api::dr_event_kind] =
+    api::dr_event_handler(*p.db, [dr = p.demand_response](const streams::dr_event& e) {
+      caf::anon_send(dr, actors::dr_atom::value, e);
+    });
+  context->handlers[api::dr_report_kind] =
+    api::dr_report_handler(*p.db, *p.time, config.default_time_zone);
   context->handlers[cluster::live_query_kind] = cluster::live_fleet_handler(std::move(live));
+  // A member that comes (back) up gets the groups and the events it may have missed.
+  context->resend_on_member_up = [db = p.db.get(), time = p.time] {
+    auto queries = api::groups_to_resend(*db);
+    auto events = api::dr_events_to_resend(*db, time->now_ms());
+    queries.insert(queries.end(), events.begin(), events.end());
+    return queries;
+  };
   p.cluster_node = p.system->spawn(cluster::cluster_node_behavior,
                                    cluster::node_context_ptr{context});
   if (!config.cluster)
@@ -551,15 +573,26 @@ result<void> start_rest(parts& p, const server_config& config, actors::live_cont
   api_options.optimizers = p.optimizers;
   p.api = std::make_unique<api::rest_api>(*p.db, *p.time, p.metrics, live, commands, history,
                                           api_options);
-  p.api->add(api::fleet_routes(std::make_shared<api::fleet_services>(api::fleet_services{
-    *p.db, *p.time,
-    api::local_fleet_source(live->live->board, live->live->settings, p.db->history())})));
-  p.api->add(api::dr_routes(std::make_shared<api::dr_services>(
+  auto cluster = std::make_shared<api::cluster_services>(
+    api::cluster_services{*p.system, p.cluster_node, config.cluster_timeout + std::chrono::seconds(1)});
+  // In a cluster, fleet views and demand-response events reach every member.
+  const bool clustered = config.cluster && config.cluster->members.size() > 1;
+  auto fleet = std::make_shared<api::fleet_services>(api::fleet_services{
+    *p.db, *p.time, api::local_fleet_source(live->live->board, live->live->settings, p.db->history()),
+    nullptr});
+  if (clustered) {
+    fleet->source = api::cluster_fleet_source(cluster);
+    fleet->cluster = cluster;
+  }
+  p.api->add(api::fleet_routes(fleet));
+  auto demand_response = std::make_shared<api::dr_services>(
     api::dr_services{*p.db, *p.time, [dr = p.demand_response](const streams::dr_event& e) {
                        caf::anon_send(dr, actors::dr_atom::value, e);
-                     }})));
-  p.api->add(api::cluster_routes(std::make_shared<api::cluster_services>(
-    api::cluster_services{*p.system, p.cluster_node, config.cluster_timeout + std::chrono::seconds(1)})));
+                     }, nullptr, config.default_time_zone});
+  if (clustered)
+    demand_response->cluster = cluster;
+  p.api->add(api::dr_routes(demand_response));
+  p.api->add(api::cluster_routes(cluster));
   auto admin = ensure_admin_token(p.api->tokens(), p.api->audit(), config.data_dir,
                                   config.reissue_admin_token);
   if (!admin)
@@ -624,13 +657,12 @@ result<std::unique_ptr<server>> server::start(const server_config& config) {
   if (config.history)
     attach_history(*p, config, *context);
   start_actors(*p, config, context, std::move(*recovered));
-  if (auto ok = start_cluster_node(*p, config, context); !ok)
-    return std::unexpected(ok.error());
   // A failure from here on must stop the actors with timers (the cluster
   // node's reconnects, schedulers, optimizers, demand response): they would
   // keep the actor system waiting for them.
   auto abandon = [&p](const error& e) {
-    caf::anon_send_exit(p->cluster_node, caf::exit_reason::user_shutdown);
+    if (p->cluster_node)
+      caf::anon_send_exit(p->cluster_node, caf::exit_reason::user_shutdown);
     if (p->demand_response)
       caf::anon_send_exit(p->demand_response, caf::exit_reason::user_shutdown);
     if (p->optimizers)
@@ -643,7 +675,10 @@ result<std::unique_ptr<server>> server::start(const server_config& config) {
   };
   if (auto ok = start_automation(*p, config, *context); !ok)
     return abandon(ok.error());
-  start_demand_response(*p);
+  start_demand_response(*p, config);
+  // After the coordinator: the node hands it the events other members send.
+  if (auto ok = start_cluster_node(*p, config, context); !ok)
+    return abandon(ok.error());
   if (auto ok = start_links(*p, config, std::move(records)); !ok)
     return abandon(ok.error());
   if (auto ok = start_rest(*p, config, context); !ok)

@@ -122,6 +122,10 @@ void connect_to_peers(node_pointer self) {
                 return; // the port answers, but nothing is published there
               st.peers[i] = caf::actor_cast<cluster_node_actor>(std::move(peer));
               self->monitor(st.peers[i]);
+              if (st.context->resend_on_member_up)
+                for (const auto& q : st.context->resend_on_member_up())
+                  self->request(st.peers[i], st.context->timeout, fleet_atom::value, q)
+                      .then([](const fleet_part&) {}, [](const caf::error&) {});
             },
             [self, i](caf::error&) { self->state.connecting[i] = false; });
   }

@@ -32,6 +32,10 @@ struct node_context {
   /// Whether this node publishes itself and connects to peers (false: a
   /// single node, or a test without a network).
   bool networked = true;
+  /// What a member that comes up (again) is sent, each query answered by it
+  /// alone: the changes it may have missed while down (demand-response events
+  /// not over, groups). Their handlers merge, so a repeat changes nothing.
+  std::function<std::vector<fleet_query>()> resend_on_member_up;
 };
 using node_context_ptr = std::shared_ptr<const node_context>;
 

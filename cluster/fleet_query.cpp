@@ -37,9 +37,14 @@ fleet_answer merge_parts(std::string kind, std::vector<fleet_part> parts,
       for (const auto& [name, value] : r.values)
         merge_value(into, name, value);
     }
+    a.missing_homes.insert(a.missing_homes.end(), p.missing_homes.begin(), p.missing_homes.end());
     p.rows.clear();
+    p.missing_homes.clear();
     answered.push_back(std::move(p));
   }
+  std::sort(a.missing_homes.begin(), a.missing_homes.end());
+  a.missing_homes.erase(std::unique(a.missing_homes.begin(), a.missing_homes.end()),
+                        a.missing_homes.end());
   for (auto& [key, values] : rows)
     a.rows.push_back({key, std::move(values)});
   std::sort(answered.begin(), answered.end(),

@@ -8,7 +8,11 @@
 // Merge rule: a total or row value named `max_...` takes the largest of the
 // parts, `min_...` the smallest, anything else is summed. Rows with the same
 // key are merged value by value (a usage series: one row per window start; a
-// per-home list: one row per home).
+// per-home list: one row per home). Homes a node could not answer for (a
+// storage error) are united.
+//
+// Kinds: "live" (cluster/fleet_live), "fleet_homes" and "fleet_usage"
+// (api/fleet_routes), "dr_event" and "dr_report" (api/dr_routes).
 
 #include <cstdint>
 #include <map>
@@ -34,7 +38,8 @@ struct fleet_part {
   std::string node;
   std::map<std::string, double> totals;
   std::vector<fleet_row> rows;
-  std::string error; ///< non-empty: the node could not answer this kind
+  std::string error;                      ///< non-empty: the node could not answer this kind
+  std::vector<std::string> missing_homes; ///< its homes it could not answer for
 };
 
 /// A share of the fleet that is not in an answer, and why.
@@ -52,6 +57,7 @@ struct fleet_answer {
   std::vector<fleet_row> rows;   ///< sorted by key
   std::vector<fleet_part> parts; ///< each node's totals, for per-node views (rows left out)
   std::vector<missing_share> missing;
+  std::vector<std::string> missing_homes; ///< sorted: homes an answering node could not read
   bool complete() const { return missing.empty(); }
 };
 
@@ -70,13 +76,13 @@ template <class Inspector> typename Inspector::result_type inspect(Inspector& f,
   return f(x.key, x.values);
 }
 template <class Inspector> typename Inspector::result_type inspect(Inspector& f, fleet_part& x) {
-  return f(x.node, x.totals, x.rows, x.error);
+  return f(x.node, x.totals, x.rows, x.error, x.missing_homes);
 }
 template <class Inspector> typename Inspector::result_type inspect(Inspector& f, missing_share& x) {
   return f(x.node, x.reason, x.share, x.homes);
 }
 template <class Inspector> typename Inspector::result_type inspect(Inspector& f, fleet_answer& x) {
-  return f(x.kind, x.totals, x.rows, x.parts, x.missing);
+  return f(x.kind, x.totals, x.rows, x.parts, x.missing, x.missing_homes);
 }
 
 } // namespace hems::cluster

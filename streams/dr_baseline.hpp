@@ -21,10 +21,20 @@
 //
 // Achieved shed per quarter hour = adjusted baseline - actual (negative when
 // the home drew more); in energy, the sum times 0.25 h.
+//
+// Days are the home's local days and quarter hours its wall-clock quarter
+// hours (local_days): "18:00" is the same slot on every day, daylight saving
+// time or not. On the day the clocks go forward the four skipped quarter
+// hours do not exist (`absent`: such a day is still complete, and each slot's
+// mean is over the days that have it); on the day they go back the repeated
+// hour's two quarter hours share their wall-clock slot (their average kW).
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <vector>
+
+#include "core/clock.hpp"
 
 namespace hems::streams {
 
@@ -36,7 +46,32 @@ struct baseline_day {
   bool weekend = false; ///< Saturday, Sunday or a holiday
   bool event_day = false; ///< the home was in a demand-response event
   std::vector<double> kw; ///< 96 values
+  std::vector<bool> absent; ///< empty, or 96: quarter hours the day does not have (DST)
 };
+
+class local_zone;
+
+/// One stored 15-minute window of a home.
+struct quarter_energy {
+  millis start = 0;
+  double energy_wh = 0;
+};
+
+/// A home's 15-minute windows as its local days (by local day number), each
+/// window in the slot of its local wall-clock start; `weekend` set from the
+/// local weekday. Days without any window are left out.
+std::map<std::int64_t, baseline_day> local_days(const std::vector<quarter_energy>& windows,
+                                                const local_zone& zone);
+
+/// The local day of `t` and its wall-clock quarter hour.
+struct local_slot {
+  std::int64_t day = 0;
+  int slot = 0;
+};
+local_slot local_slot_of(millis t, const local_zone& zone);
+/// The end slot (exclusive) on local day `day` of an event ending at `end`:
+/// 96 when it ends on a later day.
+int local_end_slot(std::int64_t day, millis end, const local_zone& zone);
 
 struct baseline_method {
   int weekday_days = 10;

@@ -102,9 +102,10 @@ struct api_fixture {
       });
     api->serve_events(events);
     api->add(api::fleet_routes(std::make_shared<api::fleet_services>(api::fleet_services{
-      *db, *time, api::local_fleet_source(board, context->settings, db->history())})));
+      *db, *time, api::local_fleet_source(board, context->settings, db->history()), nullptr})));
     api->add(api::dr_routes(std::make_shared<api::dr_services>(api::dr_services{
-      *db, *time, [this](const streams::dr_event& e) { dr_changes.push_back(e); }})));
+      *db, *time, [this](const streams::dr_event& e) { dr_changes.push_back(e); }, nullptr,
+      "UTC"})));
     // The cluster's routes, on a node of one (as `hems serve` without --cluster).
     auto node = std::make_shared<cluster::node_context>();
     node->config = cluster::single_node_config("local");

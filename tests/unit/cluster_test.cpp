@@ -154,6 +154,41 @@ BOOST_AUTO_TEST_CASE(parts_merge_by_name_and_row) {
   BOOST_TEST(!m.complete());
 }
 
+// The shapes the fleet views and demand-response reports fan out with:
+// usage windows by start (zero-padded keys sort as numbers), per-home rows,
+// homes a node could not read, and the quarter hours known (a union).
+BOOST_AUTO_TEST_CASE(usage_windows_homes_and_report_flags_merge) {
+  fleet_part n1;
+  n1.node = "n1";
+  n1.totals = {{"homes", 2}, {"homes_answered", 1}, {"max_known_0", 1}};
+  n1.rows = {
+      {"0001767225600000",
+       {{"energy_wh", 100}, {"max_home_power_w", 900}, {"homes", 1}, {"max_end", 1767226500000}}},
+      {"0000999999999999", {{"energy_wh", 1}, {"homes", 1}}}};
+  n1.missing_homes = {"h-9"};
+  fleet_part n2;
+  n2.node = "n2";
+  n2.totals = {{"homes", 3}, {"homes_answered", 3}, {"max_known_0", 1}, {"max_known_1", 1}};
+  n2.rows = {
+      {"0001767225600000",
+       {{"energy_wh", 50}, {"max_home_power_w", 1200}, {"homes", 2}, {"max_end", 1767226500000}}}};
+  n2.missing_homes = {"h-4", "h-9"};
+  auto m = merge_parts("fleet_usage", {n1, n2}, {});
+  BOOST_TEST(m.totals["homes"] == 5);
+  BOOST_TEST(m.totals["homes_answered"] == 4);
+  BOOST_TEST(m.totals["max_known_0"] == 1); // known on both: counted once
+  BOOST_TEST(m.totals["max_known_1"] == 1);
+  BOOST_REQUIRE_EQUAL(m.rows.size(), 2u);
+  BOOST_TEST(m.rows[0].key == "0000999999999999"); // the earlier start first
+  BOOST_TEST(m.rows[1].values["energy_wh"] == 150);
+  BOOST_TEST(m.rows[1].values["max_home_power_w"] == 1200);
+  BOOST_TEST(m.rows[1].values["homes"] == 3);
+  BOOST_TEST(m.rows[1].values["max_end"] == 1767226500000);
+  BOOST_TEST((m.missing_homes == std::vector<std::string>{"h-4", "h-9"}));
+  BOOST_TEST(m.parts[0].missing_homes.empty());
+  BOOST_TEST(m.complete()); // every node answered; the homes missing are listed apart
+}
+
 BOOST_AUTO_TEST_CASE(a_node_answers_for_the_homes_it_owns_and_the_query_covers) {
   node_context context;
   context.config = *parse_cluster_config(three_members);

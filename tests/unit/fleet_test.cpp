@@ -9,6 +9,7 @@
 #include "streams/dr_event.hpp"
 #include "streams/fleet_coordinator.hpp"
 #include "streams/fleet_scenario.hpp"
+#include "streams/local_time.hpp"
 
 using namespace hems;
 using namespace hems::streams;
@@ -189,6 +190,78 @@ BOOST_AUTO_TEST_CASE(weekend_events_use_four_weekend_days) {
   BOOST_REQUIRE(b);
   BOOST_TEST(b->unadjusted_kw[40] == 4.5, boost::test_tools::tolerance(1e-12)); // days 3..6
   BOOST_TEST(!caiso_baseline({}, flat_day(8, NAN), 40));
+}
+
+// A home in Berlin: its baseline days are its local days and its quarter
+// hours wall-clock ones, also across the clocks going forward (a day of 92
+// quarter hours) and back (100).
+BOOST_AUTO_TEST_CASE(baselines_use_the_homes_local_days_across_dst) {
+  auto zone = local_zone::from_name("Europe/Berlin");
+  BOOST_REQUIRE(zone);
+  constexpr millis quarter = 15 * minute;
+  constexpr std::int64_t sat_mar28 = 20540, sun_mar29 = 20541, sat_apr4 = 20547,
+                         sun_apr5 = 20548, sun_oct25 = 20751;
+  std::vector<quarter_energy> windows;
+  // Every quarter hour draws its wall-clock hour in kW (18:00-18:15: 18 kW).
+  auto add = [&](millis from, int quarters, auto wall_hour) {
+    for (int i = 0; i < quarters; ++i)
+      windows.push_back({from + i * quarter, 250.0 * wall_hour(i)});
+  };
+  // Sat 28 March 00:00 CET (23:00 UTC) on: 96 quarter hours, then Sunday the
+  // 29th, whose 02:00-03:00 does not exist (92 quarter hours).
+  add(1'774'652'400'000, 96, [](int i) { return i / 4; });
+  add(1'774'652'400'000 + 96 * quarter, 92, [](int i) { return i < 8 ? i / 4 : (i + 4) / 4; });
+  // Sat 4 April 00:00 CEST (22:00 UTC).
+  add(1'775'253'600'000, 96, [](int i) { return i / 4; });
+  auto days = local_days(windows, *zone);
+  BOOST_REQUIRE_EQUAL(days.size(), 3u);
+  const auto& dst = days.at(sun_mar29);
+  BOOST_TEST(dst.weekend);
+  BOOST_REQUIRE_EQUAL(dst.absent.size(), 96u);
+  for (int t = 0; t < 96; ++t)
+    BOOST_TEST(dst.absent[t] == (t >= 8 && t < 12));
+  BOOST_TEST(std::isnan(dst.kw[8]));
+  BOOST_TEST(dst.kw[72] == 18.0); // 18:00 local is 16:00 UTC that day
+  BOOST_TEST(dst.kw[12] == 3.0);
+  BOOST_TEST(days.at(sat_mar28).absent.empty());
+  BOOST_TEST(days.at(sat_mar28).kw[72] == 18.0); // 18:00 local is 17:00 UTC
+
+  // An event on Sunday 5 April at 18:00 local (16:00 UTC): slot 72 of its
+  // local day, not 64 as a UTC day would have it.
+  const millis start = 1'775'404'800'000;
+  auto at = local_slot_of(start, *zone);
+  BOOST_TEST(at.day == sun_apr5);
+  BOOST_TEST(at.slot == 72);
+  BOOST_TEST(local_end_slot(at.day, start + 2 * hour, *zone) == 80);
+  BOOST_TEST(local_end_slot(at.day, start + 7 * hour, *zone) == 96); // past midnight
+  std::vector<baseline_day> history;
+  for (auto& [day, d] : days)
+    history.push_back(d);
+  baseline_day today;
+  today.day = sun_apr5;
+  today.weekend = true;
+  today.kw.assign(dr_slots_per_day, NAN);
+  auto b = caiso_baseline(history, today, at.slot);
+  BOOST_REQUIRE(b);
+  // Weekend days only (the DST Sunday counts: every quarter hour it has is known).
+  BOOST_TEST((b->days_used == std::vector<std::int64_t>{sat_apr4, sun_mar29, sat_mar28}));
+  BOOST_TEST(b->kw[72] == 18.0, boost::test_tools::tolerance(1e-12));
+  BOOST_TEST(b->kw[8] == 2.0, boost::test_tools::tolerance(1e-12)); // the days that have it
+
+  // Sunday 25 October: 02:00-03:00 happens twice; its quarter hours share a
+  // wall-clock slot (the average), and the day is complete with 96 slots.
+  std::vector<quarter_energy> autumn;
+  for (int i = 0; i < 100; ++i) {
+    double kw = i >= 8 && i < 12 ? 2.0 : i >= 12 && i < 16 ? 4.0 : 1.0;
+    autumn.push_back({1'792'879'200'000 + i * quarter, 250.0 * kw});
+  }
+  auto fall = local_days(autumn, *zone);
+  BOOST_REQUIRE_EQUAL(fall.size(), 1u);
+  const auto& back = fall.at(sun_oct25);
+  BOOST_TEST(back.absent.empty());
+  BOOST_TEST(back.kw[8] == 3.0);  // 02:00 CEST (2 kW) and 02:00 CET (4 kW)
+  BOOST_TEST(back.kw[12] == 1.0); // 03:00 CET
+  BOOST_TEST(back.kw[95] == 1.0);
 }
 
 // 50 homes, 2 days: coordination cuts the fleet's peak by at least 30 % and
