@@ -23,6 +23,15 @@ namespace hems::api {
 
 namespace {
 
+// Stored events are read, changed and written again by REST threads (cancel,
+// opt-out) and by the cluster handler (copies from other nodes): one lock
+// keeps one change from overwriting another (events change rarely). It is
+// not held while a change is shared: sharing asks this node's own handler.
+std::mutex& event_writes() {
+  static std::mutex m;
+  return m;
+}
+
 namespace dom = simdjson::dom;
 using streams::dr_event;
 
@@ -432,6 +441,7 @@ http_reply cancel_event(dr_services& s, const http_request& req) {
     return *bad;
   if (auto bad = check_reason_body(req.body))
     return *bad;
+  std::unique_lock lock{event_writes()};
   auto e = read_dr_event(s.db, id_param(req));
   if (!e)
     return storage_failure(e.error());
@@ -442,6 +452,7 @@ http_reply cancel_event(dr_services& s, const http_request& req) {
     return error_reply(409, "conflict", done.error());
   if (auto ok = write_dr_event(s.db, **e); !ok)
     return storage_failure(ok.error());
+  lock.unlock();
   if (s.changed)
     s.changed(**e);
   auto delivery = share_event(s, **e);
@@ -460,6 +471,7 @@ http_reply opt_out_event(dr_services& s, const http_request& req) {
   auto home = home_param(req);
   if (!home)
     return home.error();
+  std::unique_lock lock{event_writes()};
   auto e = read_dr_event(s.db, id_param(req));
   if (!e)
     return storage_failure(e.error());
@@ -471,6 +483,7 @@ http_reply opt_out_event(dr_services& s, const http_request& req) {
     return error_reply(409, "conflict", done.error());
   if (auto ok = write_dr_event(s.db, **e); !ok)
     return storage_failure(ok.error());
+  lock.unlock();
   if (s.changed)
     s.changed(**e);
   share_event(s, **e); // the node that was asked for it keeps its copy in step
@@ -816,6 +829,7 @@ cluster::fleet_handler dr_event_handler(storage::store& db,
     std::size_t mine = 0;
     for (const auto& h : e->homes)
       mine += counts(h);
+    std::unique_lock lock{event_writes()};
     auto stored = read_dr_event(db, e->id);
     if (!stored) {
       part.error = "storage: " + stored.error().detail;
@@ -829,6 +843,7 @@ cluster::fleet_handler dr_event_handler(storage::store& db,
       part.error = "storage: " + ok.error().detail;
       return part;
     }
+    lock.unlock();
     if (changed)
       changed(event);
     return part;
