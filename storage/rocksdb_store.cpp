@@ -690,7 +690,16 @@ public:
   rocksdb::Slice Transform(const rocksdb::Slice& key) const override {
     return {key.data(), prefix_size(key)};
   }
-  bool InDomain(const rocksdb::Slice& key) const override { return prefix_size(key) != 0; }
+  // Only whole sample keys (prefix, ts, seq). RocksDB 7.8 shares one hint
+  // map between a memtable's point keys and its range deletions, so the
+  // bare prefix that chunk_samples() starts its DeleteRange at must stay out
+  // of the domain: its hint would point into the wrong skip list (an
+  // assertion in InlineSkipList, corruption without one). Newer RocksDB
+  // hints point keys only.
+  bool InDomain(const rocksdb::Slice& key) const override {
+    auto prefix = prefix_size(key);
+    return prefix != 0 && key.size() == prefix + 16;
+  }
 
 private:
   static std::size_t prefix_size(const rocksdb::Slice& key) {
