@@ -17,6 +17,9 @@
 
 #include <algorithm>
 #include <shared_mutex>
+#include <optional>
+#include <unordered_map>
+#include <mutex>
 
 #include <rocksdb/db.h>
 #include <rocksdb/filter_policy.h>
@@ -94,14 +97,27 @@ cf_index cf_of(collection c) {
   return cf_default;
 }
 
+// Keyed by device prefix, found by string_view (no key built per lookup).
+struct prefix_hash {
+  using is_transparent = void;
+  std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+};
+template <class T>
+using by_prefix = std::unordered_map<std::string, T, prefix_hash, std::equal_to<>>;
+
 class rocksdb_batch final : public write_batch {
 public:
   explicit rocksdb_batch(std::vector<rocksdb::ColumnFamilyHandle*>& cfs) : cfs_(cfs) {}
 
   void put_sample(const sample& s) override {
-    key_ = sample_key(s.home, s.device, s.ts_ms, s.seq.value_or(0));
-    value_ = encode_sample_value(s);
+    assign_sample_key(key_, s.home, s.device, s.ts_ms, s.seq.value_or(0));
+    assign_sample_value(value_, s);
     batch.Put(cfs_[cf_samples], key_, value_);
+    std::string_view prefix{key_.data(), key_.size() - 16};
+    if (auto it = oldest.find(prefix); it == oldest.end())
+      oldest.emplace(prefix, s.ts_ms);
+    else
+      it->second = std::min(it->second, s.ts_ms);
   }
   void put_device(const device_record& r) override {
     key_ = device_key(r.home, r.device);
@@ -111,6 +127,7 @@ public:
   std::size_t count() const override { return static_cast<std::size_t>(batch.Count()); }
 
   rocksdb::WriteBatch batch;
+  by_prefix<millis> oldest; ///< per device: its oldest sample in this batch
 
 private:
   std::vector<rocksdb::ColumnFamilyHandle*>& cfs_;
@@ -159,7 +176,9 @@ public:
     // Shared: many commits at once; chunk_samples() takes it alone to check
     // that no sample arrived in the range it is about to delete.
     std::shared_lock lock{chunk_mutex_};
-    auto s = db_->Write(opts, &static_cast<rocksdb_batch&>(batch).batch);
+    auto& b = static_cast<rocksdb_batch&>(batch);
+    forget_scan_starts_below(b.oldest);
+    auto s = db_->Write(opts, &b.batch);
     if (!s.ok())
       return std::unexpected(to_error(s, "commit"));
     return {};
@@ -428,6 +447,13 @@ public:
     constexpr std::size_t max_per_call = 200'000; // the caller calls again for the rest
     std::string prefix = device_key(home, device);
     for (int attempt = 0; attempt < 5; ++attempt) {
+      // Where this device's loose samples start: past the range an earlier
+      // call deleted, unless a late sample landed there since. Seeking from
+      // the prefix would step over every deleted key still in the memtable
+      // one by one (RocksDB 7.8), for each call: quadratic in the hours
+      // chunked before a flush.
+      auto from = scan_start(prefix);
+      std::string start = from ? sample_key(home, device, *from, 0) : prefix;
       snapshot snap{*db_};
       rocksdb::ReadOptions opts;
       opts.snapshot = snap.get();
@@ -438,7 +464,7 @@ public:
       millis limit = until;
       {
         std::unique_ptr<rocksdb::Iterator> it{db_->NewIterator(opts, cfs_[cf_samples])};
-        for (it->Seek(prefix); it->Valid(); it->Next()) {
+        for (it->Seek(start); it->Valid(); it->Next()) {
           auto s = decode_sample(it->key().ToStringView(), it->value().ToStringView());
           if (!s)
             return std::unexpected(s.error());
@@ -497,16 +523,21 @@ public:
         rocksdb::Slice range_upper{range_end};
         latest.iterate_upper_bound = &range_upper;
         std::unique_ptr<rocksdb::Iterator> it{db_->NewIterator(latest, cfs_[cf_samples])};
-        for (it->Seek(prefix); it->Valid(); it->Next())
+        for (it->Seek(start); it->Valid(); it->Next())
           ++now_there;
         if (!it->status().ok())
           return std::unexpected(to_error(it->status(), "chunk samples"));
       }
-      if (now_there != loose.size())
-        continue; // a sample arrived in the range meanwhile: read again
+      // A sample arrived in the range meanwhile (or before `start`): read again.
+      if (now_there != loose.size() || (from && scan_start(prefix) != from))
+        continue;
       auto s = db_->Write({}, &batch);
       if (!s.ok())
         return std::unexpected(to_error(s, "write chunks"));
+      {
+        std::lock_guard scan_lock{scan_mutex_};
+        scan_from_[prefix] = limit; // everything of this device before it is chunked
+      }
       return loose.size();
     }
     return fail(errc::busy,
@@ -655,6 +686,26 @@ private:
   std::unique_ptr<rocksdb::DB> db_;
   std::vector<rocksdb::ColumnFamilyHandle*> cfs_;
   std::shared_mutex chunk_mutex_;
+  /// Per device prefix: the time before which chunk_samples() moved every
+  /// sample into chunks (in this process). A commit with an older sample of
+  /// the device forgets it, so the next call scans from the prefix again.
+  std::mutex scan_mutex_;
+  by_prefix<millis> scan_from_;
+
+  std::optional<millis> scan_start(const std::string& prefix) {
+    std::lock_guard lock{scan_mutex_};
+    auto it = scan_from_.find(prefix);
+    return it == scan_from_.end() ? std::nullopt : std::optional{it->second};
+  }
+
+  void forget_scan_starts_below(const by_prefix<millis>& oldest) {
+    std::lock_guard lock{scan_mutex_};
+    if (scan_from_.empty())
+      return;
+    for (const auto& [prefix, ts] : oldest)
+      if (auto it = scan_from_.find(prefix); it != scan_from_.end() && ts < it->second)
+        scan_from_.erase(it);
+  }
 };
 
 rocksdb::BlockBasedTableOptions table_options(std::shared_ptr<rocksdb::Cache> cache) {
