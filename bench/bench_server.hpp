@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include <rocksdb/db.h>
 #include <rocksdb/write_batch.h>
@@ -29,9 +30,10 @@ inline app::server_config loopback_server_config(const std::filesystem::path& di
 /// Samples/s of plain RocksDB: `samples` keys of hems's shape (10 devices of
 /// `home`, a value of hems's encoded size) in WriteBatches of `per_batch`,
 /// one writer, fsynced or not: the ceiling the server's write path is held to.
+/// `write_ms`, if given, receives each Write()'s duration (fsync included).
 inline double raw_rocksdb_rate(const std::filesystem::path& dir, std::size_t samples,
                                std::size_t per_batch, bool fsync, const std::string& home,
-                               millis t0) {
+                               millis t0, std::vector<double>* write_ms = nullptr) {
   rocksdb::Options opts;
   opts.create_if_missing = true;
   rocksdb::DB* raw = nullptr;
@@ -48,7 +50,10 @@ inline double raw_rocksdb_rate(const std::filesystem::path& dir, std::size_t sam
       batch.Put(storage::sample_key(home, "dev-" + std::to_string(i % 10),
                                     t0 + static_cast<millis>(i), static_cast<std::uint64_t>(i)),
                 value);
+    auto before = std::chrono::steady_clock::now();
     db->Write(write, &batch);
+    if (write_ms)
+      write_ms->push_back(1000 * seconds_since(before));
   }
   return static_cast<double>(samples) / seconds_since(start);
 }
