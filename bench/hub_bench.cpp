@@ -4,7 +4,7 @@
 // then memory under overload (PUSH senders faster than storage).
 //
 //   build/release/bench/hub_bench [--samples N] [--hubs H] [--window W] [--batch B]
-//                                 [--overload-seconds S]
+//                                 [--interval-ms I] [--overload-seconds S]
 
 #include <sys/wait.h>
 #include <unistd.h>
@@ -49,7 +49,10 @@ double load_average() {
 }
 
 // One hub's batch: `per_batch` readings of its home's 10 devices, unique seq.
-std::string batch_json(std::size_t hub, std::size_t batch, std::size_t per_batch) {
+// `interval_ms` apart per device: at 1,000 a run crosses hour boundaries, so
+// hems also chunks closed hours while it ingests (as it would at this rate).
+std::string batch_json(std::size_t hub, std::size_t batch, std::size_t per_batch,
+                       millis interval_ms = 1000) {
   json_writer w;
   w.begin_array();
   for (std::size_t i = 0; i < per_batch; ++i) {
@@ -57,7 +60,7 @@ std::string batch_json(std::size_t hub, std::size_t batch, std::size_t per_batch
     s.home = "h-" + std::to_string(hub);
     s.device = "dev-" + std::to_string(i % 10);
     auto k = static_cast<std::int64_t>(batch * per_batch + i) / 10;
-    s.ts_ms = t0 + k * 1000;
+    s.ts_ms = t0 + k * interval_ms;
     s.power_w = static_cast<double>((k * 37) % 3000);
     s.energy_wh = static_cast<double>(k);
     s.seq = static_cast<std::uint64_t>(k + 1);
@@ -98,7 +101,7 @@ struct acked_run {
 };
 
 acked_run through_hub_link(const std::filesystem::path& dir, std::size_t samples, std::size_t hubs,
-                           std::size_t per_batch, std::size_t window) {
+                           std::size_t per_batch, std::size_t window, millis interval_ms) {
   auto srv = app::server::start(loopback_server_config(dir));
   if (!srv) {
     std::cerr << srv.error().detail << '\n';
@@ -109,7 +112,7 @@ acked_run through_hub_link(const std::filesystem::path& dir, std::size_t samples
   std::vector<std::vector<std::string>> payloads(hubs);
   for (std::size_t h = 0; h < hubs; ++h)
     for (std::size_t b = 0; b < batches_per_hub; ++b)
-      payloads[h].push_back(batch_json(h, b, per_batch));
+      payloads[h].push_back(batch_json(h, b, per_batch, interval_ms));
   zmq::context_t ctx{1};
   system_clock time;
   std::vector<std::unique_ptr<adapters::hub_client>> clients;
@@ -147,6 +150,11 @@ acked_run through_hub_link(const std::filesystem::path& dir, std::size_t samples
   }
   acked_run r;
   r.samples_per_s = static_cast<double>(total_batches * per_batch) / seconds_since(start);
+  if (std::getenv("HUB_BENCH_TRACE")) {
+    for (std::size_t i = 0; i < latencies_ms.size(); ++i)
+      if (latencies_ms[i] > 30)
+        std::printf("    slow ack #%zu of %zu: %.1f ms\n", i, latencies_ms.size(), latencies_ms[i]);
+  }
   auto metrics = (*srv)->metrics().render();
   auto commits = prometheus_value(metrics, "hems_storage_commits_total");
   if (commits > 0) {
@@ -223,7 +231,8 @@ void memory_under_overload(const std::filesystem::path& dir, double seconds) {
 
 int main(int argc, char** argv) {
   auto opts = app::cli_options::parse(std::vector<std::string>(argv + 1, argv + argc),
-                                      {"samples", "hubs", "batch", "window", "overload-seconds"});
+                                      {"samples", "hubs", "batch", "window", "interval-ms",
+                                       "overload-seconds"});
   if (!opts) {
     std::cerr << opts.error().detail << '\n';
     return 2;
@@ -233,12 +242,14 @@ int main(int argc, char** argv) {
   auto per_batch = static_cast<std::size_t>(*opts->integer("batch", 1000, 1, 10'000));
   auto window = static_cast<std::size_t>(*opts->integer("window", 2, 1, 1024));
   auto overload = static_cast<double>(*opts->integer("overload-seconds", 20, 0, 3600));
+  auto interval_ms = static_cast<millis>(*opts->integer("interval-ms", 1000, 1, 3'600'000));
   auto root = std::filesystem::temp_directory_path() / ("hems-hub-bench-" + std::to_string(::getpid()));
   std::filesystem::create_directories(root);
   std::printf("hub link benchmark: %s samples from %zu hubs in batches of %zu, %zu in flight per "
-              "hub, fsync group commit, %u cores, load average %.2f\n",
+              "hub, a device's samples %lld ms apart, fsync group commit, %u cores, load average %.2f\n",
               with_commas(static_cast<double>(samples)).c_str(), hubs, per_batch, window,
-              std::thread::hardware_concurrency(), load_average());
+              static_cast<long long>(interval_ms), std::thread::hardware_concurrency(),
+              load_average());
   // Memory under overload is measured in a child process forked before any
   // thread exists, so the other runs' peak does not show in its RSS.
   std::fflush(stdout);
@@ -261,7 +272,7 @@ int main(int argc, char** argv) {
   auto peer_samples = std::min<std::size_t>(samples, 500'000);
   double per_hub_batch = raw_rocksdb_rate(root / "rocksdb-batch", peer_samples, per_batch, true,
                                           "h-1", t0);
-  auto run = through_hub_link(root / "hems", samples, hubs, per_batch, window);
+  auto run = through_hub_link(root / "hems", samples, hubs, per_batch, window, interval_ms);
   auto group = std::max<std::size_t>(per_batch, static_cast<std::size_t>(run.mean_group + 0.5));
   std::vector<double> write_ms;
   double ceiling =
