@@ -269,10 +269,16 @@ int main(int argc, char** argv) {
   // The fair ceiling writes as many samples per fsync as hems's group
   // commit did in this run (known after it); the hub's batch size is shown
   // too (one fsync per hub batch, what a writer without group commit gets).
+  // Each run starts with nothing dirty in the page cache: on ext4 an fsync
+  // also waits for other files' newly written data (data=ordered), so the run
+  // after another would pay for its predecessor's writes.
   auto peer_samples = std::min<std::size_t>(samples, 500'000);
+  ::sync();
   double per_hub_batch = raw_rocksdb_rate(root / "rocksdb-batch", peer_samples, per_batch, true,
                                           "h-1", t0);
+  ::sync();
   auto run = through_hub_link(root / "hems", samples, hubs, per_batch, window, interval_ms);
+  ::sync();
   auto group = std::max<std::size_t>(per_batch, static_cast<std::size_t>(run.mean_group + 0.5));
   std::vector<double> write_ms;
   double ceiling =
