@@ -238,9 +238,9 @@ int main(int argc, char** argv) {
     return 2;
   }
   auto samples = static_cast<std::size_t>(*opts->integer("samples", 2'000'000, 1000, 1'000'000'000));
-  auto hubs = static_cast<std::size_t>(*opts->integer("hubs", 8, 1, 10'000));
+  auto hubs = static_cast<std::size_t>(*opts->integer("hubs", 4, 1, 10'000));
   auto per_batch = static_cast<std::size_t>(*opts->integer("batch", 1000, 1, 10'000));
-  auto window = static_cast<std::size_t>(*opts->integer("window", 2, 1, 1024));
+  auto window = static_cast<std::size_t>(*opts->integer("window", 1, 1, 1024));
   auto overload = static_cast<double>(*opts->integer("overload-seconds", 20, 0, 3600));
   auto interval_ms = static_cast<millis>(*opts->integer("interval-ms", 1000, 1, 3'600'000));
   auto root = std::filesystem::temp_directory_path() / ("hems-hub-bench-" + std::to_string(::getpid()));
