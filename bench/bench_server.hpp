@@ -42,7 +42,7 @@ inline double raw_rocksdb_rate(const std::filesystem::path& dir, std::size_t sam
   opts.allow_concurrent_memtable_write = false;
   // `home \0 dev-N \0`: every device prefix here has the same length.
   opts.memtable_insert_with_hint_prefix_extractor.reset(
-    rocksdb::NewFixedPrefixTransform(home.size() + 7));
+      rocksdb::NewFixedPrefixTransform(home.size() + 7));
   rocksdb::DB* raw = nullptr;
   if (!rocksdb::DB::Open(opts, dir.string(), &raw).ok())
     return 0;

@@ -6,15 +6,14 @@
 //   build/release/bench/hub_bench [--samples N] [--hubs H] [--window W] [--batch B]
 //                                 [--interval-ms I] [--overload-seconds S]
 
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <algorithm>
-#include <cmath>
 #include <atomic>
+#include <cmath>
 #include <filesystem>
 #include <iostream>
+#include <sys/wait.h>
 #include <thread>
+#include <unistd.h>
 #include <vector>
 
 #include <rocksdb/db.h>
@@ -94,9 +93,9 @@ double bucket_quantile(const std::string& text, const std::string& histogram, do
 struct acked_run {
   double samples_per_s = 0;
   double p50_ms = 0, p99_ms = 0;
-  double mean_group = 0;     ///< samples per group commit (one WriteBatch, one fsync)
-  double mean_commit_ms = 0; ///< one group's write + fsync + memtable insert
-  double commit_p99_ms = 0;  ///< bucket bound
+  double mean_group = 0;         ///< samples per group commit (one WriteBatch, one fsync)
+  double mean_commit_ms = 0;     ///< one group's write + fsync + memtable insert
+  double commit_p99_ms = 0;      ///< bucket bound
   double server_ack_mean_ms = 0; ///< from arrival (decoded) to ack sent
 };
 
@@ -159,7 +158,8 @@ acked_run through_hub_link(const std::filesystem::path& dir, std::size_t samples
   auto commits = prometheus_value(metrics, "hems_storage_commits_total");
   if (commits > 0) {
     r.mean_group = prometheus_value(metrics, "hems_samples_stored_total") / commits;
-    r.mean_commit_ms = 1000 * prometheus_value(metrics, "hems_storage_commit_seconds_sum") / commits;
+    r.mean_commit_ms =
+        1000 * prometheus_value(metrics, "hems_storage_commit_seconds_sum") / commits;
     r.commit_p99_ms = 1000 * bucket_quantile(metrics, "hems_storage_commit_seconds", 0.99);
     r.server_ack_mean_ms = 1000 * prometheus_value(metrics, "hems_hub_ack_seconds_sum") /
                            prometheus_value(metrics, "hems_hub_ack_seconds_count");
@@ -230,9 +230,9 @@ void memory_under_overload(const std::filesystem::path& dir, double seconds) {
 } // namespace
 
 int main(int argc, char** argv) {
-  auto opts = app::cli_options::parse(std::vector<std::string>(argv + 1, argv + argc),
-                                      {"samples", "hubs", "batch", "window", "interval-ms",
-                                       "overload-seconds"});
+  auto opts = app::cli_options::parse(
+      std::vector<std::string>(argv + 1, argv + argc),
+      {"samples", "hubs", "batch", "window", "interval-ms", "overload-seconds"});
   if (!opts) {
     std::cerr << opts.error().detail << '\n';
     return 2;
@@ -245,11 +245,11 @@ int main(int argc, char** argv) {
   auto interval_ms = static_cast<millis>(*opts->integer("interval-ms", 1000, 1, 3'600'000));
   auto root = std::filesystem::temp_directory_path() / ("hems-hub-bench-" + std::to_string(::getpid()));
   std::filesystem::create_directories(root);
-  std::printf("hub link benchmark: %s samples from %zu hubs in batches of %zu, %zu in flight per "
-              "hub, a device's samples %lld ms apart, fsync group commit, %u cores, load average %.2f\n",
-              with_commas(static_cast<double>(samples)).c_str(), hubs, per_batch, window,
-              static_cast<long long>(interval_ms), std::thread::hardware_concurrency(),
-              load_average());
+  std::printf(
+      "hub link benchmark: %s samples from %zu hubs in batches of %zu, %zu in flight per "
+      "hub, a device's samples %lld ms apart, fsync group commit, %u cores, load average %.2f\n",
+      with_commas(static_cast<double>(samples)).c_str(), hubs, per_batch, window,
+      static_cast<long long>(interval_ms), std::thread::hardware_concurrency(), load_average());
   // Memory under overload is measured in a child process forked before any
   // thread exists, so the other runs' peak does not show in its RSS.
   std::fflush(stdout);
@@ -274,21 +274,22 @@ int main(int argc, char** argv) {
   // after another would pay for its predecessor's writes.
   auto peer_samples = std::min<std::size_t>(samples, 500'000);
   ::sync();
-  double per_hub_batch = raw_rocksdb_rate(root / "rocksdb-batch", peer_samples, per_batch, true,
-                                          "h-1", t0);
+  double per_hub_batch =
+      raw_rocksdb_rate(root / "rocksdb-batch", peer_samples, per_batch, true, "h-1", t0);
   ::sync();
   auto run = through_hub_link(root / "hems", samples, hubs, per_batch, window, interval_ms);
   ::sync();
   auto group = std::max<std::size_t>(per_batch, static_cast<std::size_t>(run.mean_group + 0.5));
   std::vector<double> write_ms;
   double ceiling =
-    raw_rocksdb_rate(root / "rocksdb-group", peer_samples, group, true, "h-1", t0, &write_ms);
+      raw_rocksdb_rate(root / "rocksdb-group", peer_samples, group, true, "h-1", t0, &write_ms);
   std::printf("  raw RocksDB, one writer, sync=true, WriteBatch of %6zu  %10s samples/s  (the hub "
               "batch)\n",
               per_batch, with_commas(per_hub_batch).c_str());
-  std::printf("  raw RocksDB, one writer, sync=true, WriteBatch of %6zu  %10s samples/s  (hems's mean "
-              "group: the ceiling)\n",
-              group, with_commas(ceiling).c_str());
+  std::printf(
+      "  raw RocksDB, one writer, sync=true, WriteBatch of %6zu  %10s samples/s  (hems's mean "
+      "group: the ceiling)\n",
+      group, with_commas(ceiling).c_str());
   std::printf("    each synced Write() of %zu: p50 %.1f ms, p99 %.1f ms (the floor under an ack's "
               "latency)\n",
               group, percentile(write_ms, 0.5), percentile(write_ms, 0.99));
@@ -296,15 +297,16 @@ int main(int argc, char** argv) {
               "samples/s  = %.2f x ceiling (goal >= 200,000)\n",
               hubs, window, per_batch, with_commas(run.samples_per_s).c_str(),
               ceiling > 0 ? run.samples_per_s / ceiling : 0.0);
-  std::printf("    group commits: %.0f samples each, %.1f ms each, p99 <= %.0f ms (WAL write + fsync + "
-              "memtable); in the server, arrival -> ack %.1f ms on average\n",
-              run.mean_group, run.mean_commit_ms, run.commit_p99_ms, run.server_ack_mean_ms);
+  std::printf(
+      "    group commits: %.0f samples each, %.1f ms each, p99 <= %.0f ms (WAL write + fsync + "
+      "memtable); in the server, arrival -> ack %.1f ms on average\n",
+      run.mean_group, run.mean_commit_ms, run.commit_p99_ms, run.server_ack_mean_ms);
   std::printf("    send -> ack latency: p50 %.1f ms, p99 %.1f ms (goal p99 < 20 ms); Little's law: "
               "%zu samples in flight / rate = %.1f ms\n",
               run.p50_ms, run.p99_ms, hubs * window * per_batch,
               run.samples_per_s > 0
-                ? 1000 * static_cast<double>(hubs * window * per_batch) / run.samples_per_s
-                : 0.0);
+                  ? 1000 * static_cast<double>(hubs * window * per_batch) / run.samples_per_s
+                  : 0.0);
   std::filesystem::remove_all(root);
   return run.samples_per_s > 0 ? 0 : 1;
 }

@@ -204,8 +204,8 @@ std::string sample_key(std::string_view home, std::string_view device, millis ts
   return key;
 }
 
-void assign_sample_key(std::string& out, std::string_view home, std::string_view device,
-                       millis ts, std::uint64_t seq) {
+void assign_sample_key(std::string& out, std::string_view home, std::string_view device, millis ts,
+                       std::uint64_t seq) {
   out.clear();
   out.reserve(home.size() + device.size() + 18);
   out.append(home);

@@ -38,8 +38,8 @@ std::string sample_key(std::string_view home, std::string_view device, millis ts
                        std::uint64_t seq);
 void append_big_endian(std::string& out, std::uint64_t v);
 /// The same key, written over `out` (the write path reuses one buffer).
-void assign_sample_key(std::string& out, std::string_view home, std::string_view device,
-                       millis ts, std::uint64_t seq);
+void assign_sample_key(std::string& out, std::string_view home, std::string_view device, millis ts,
+                       std::uint64_t seq);
 
 /// Splits a sample key back into its parts (nullopt if it is not one).
 struct sample_key_parts {

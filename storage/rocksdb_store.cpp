@@ -16,10 +16,11 @@
 // rocksdb::Status never leaves this file: to_error() turns it into hems::error.
 
 #include <algorithm>
-#include <shared_mutex>
-#include <optional>
-#include <unordered_map>
+#include <limits>
 #include <mutex>
+#include <optional>
+#include <shared_mutex>
+#include <unordered_map>
 
 #include <rocksdb/db.h>
 #include <rocksdb/filter_policy.h>
@@ -27,8 +28,6 @@
 #include <rocksdb/slice_transform.h>
 #include <rocksdb/table.h>
 #include <rocksdb/write_batch.h>
-
-#include <limits>
 
 #include "storage/rocksdb_retention.hpp"
 #include "storage/sample_chunk.hpp"
