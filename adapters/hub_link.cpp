@@ -138,6 +138,10 @@ void hub_link::receive_messages() {
       continue;
     }
     handle(id, {static_cast<const char*>(payload.data()), payload.size()});
+    // An ack goes out as soon as its fsync returned, not after the rest of
+    // this round's batches are decoded.
+    if (completions_waiting_.load(std::memory_order_acquire))
+      finish_completions();
   }
 }
 
@@ -263,6 +267,7 @@ bool hub_link::hand_over(parked_batch& p) {
                  {
                    std::lock_guard lock{mutex_};
                    completions_.push_back({identity, batch, r, rejected, received});
+                   completions_waiting_.store(true, std::memory_order_release);
                  }
                  wakeup_.signal();
                });
@@ -273,6 +278,7 @@ void hub_link::finish_completions() {
   {
     std::lock_guard lock{mutex_};
     done.swap(completions_);
+    completions_waiting_.store(false, std::memory_order_relaxed);
   }
   for (auto& c : done) {
     auto it = in_flight_.find(c.identity);

@@ -151,6 +151,7 @@ private:
   // Handed over from other threads.
   std::mutex mutex_;
   std::deque<completion> completions_;
+  std::atomic<bool> completions_waiting_{false}; ///< completions_ not empty (read without the lock)
   std::deque<command> new_commands_;
   wakeup_fd wakeup_;
 

@@ -181,8 +181,10 @@ bool read_sample_body(reader& in, sample& s) {
 } // namespace
 
 void append_big_endian(std::string& out, std::uint64_t v) {
-  for (int shift = 56; shift >= 0; shift -= 8)
-    out.push_back(static_cast<char>((v >> shift) & 0xff));
+  char bytes[8];
+  for (int i = 0; i < 8; ++i)
+    bytes[i] = static_cast<char>((v >> (56 - 8 * i)) & 0xff);
+  out.append(bytes, 8);
 }
 
 std::string device_key(std::string_view home, std::string_view device) {
@@ -197,10 +199,21 @@ std::string device_key(std::string_view home, std::string_view device) {
 
 std::string sample_key(std::string_view home, std::string_view device, millis ts,
                        std::uint64_t seq) {
-  std::string key = device_key(home, device);
-  append_big_endian(key, static_cast<std::uint64_t>(ts));
-  append_big_endian(key, seq);
+  std::string key;
+  assign_sample_key(key, home, device, ts, seq);
   return key;
+}
+
+void assign_sample_key(std::string& out, std::string_view home, std::string_view device, millis ts,
+                       std::uint64_t seq) {
+  out.clear();
+  out.reserve(home.size() + device.size() + 18);
+  out.append(home);
+  out.push_back('\0');
+  out.append(device);
+  out.push_back('\0');
+  append_big_endian(out, static_cast<std::uint64_t>(ts));
+  append_big_endian(out, seq);
 }
 
 std::optional<sample_key_parts> parse_sample_key(std::string_view key) {
@@ -220,10 +233,15 @@ std::optional<sample_key_parts> parse_sample_key(std::string_view key) {
 
 std::string encode_sample_value(const sample& s) {
   std::string out;
+  assign_sample_value(out, s);
+  return out;
+}
+
+void assign_sample_value(std::string& out, const sample& s) {
+  out.clear();
   out.reserve(32);
   put_u8(out, sample_format_v1);
   put_sample_body(out, s);
-  return out;
 }
 
 result<sample> decode_sample(std::string_view key, std::string_view value) {

@@ -37,6 +37,9 @@ std::string device_key(std::string_view home, std::string_view device);
 std::string sample_key(std::string_view home, std::string_view device, millis ts,
                        std::uint64_t seq);
 void append_big_endian(std::string& out, std::uint64_t v);
+/// The same key, written over `out` (the write path reuses one buffer).
+void assign_sample_key(std::string& out, std::string_view home, std::string_view device, millis ts,
+                       std::uint64_t seq);
 
 /// Splits a sample key back into its parts (nullopt if it is not one).
 struct sample_key_parts {
@@ -51,6 +54,8 @@ std::optional<sample_key_parts> parse_sample_key(std::string_view key);
 
 /// The fields of a sample not already in its key.
 std::string encode_sample_value(const sample& s);
+/// The same value, written over `out`.
+void assign_sample_value(std::string& out, const sample& s);
 result<sample> decode_sample(std::string_view key, std::string_view value);
 
 std::string encode_device_record(const device_record& r);

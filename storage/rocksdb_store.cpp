@@ -16,7 +16,11 @@
 // rocksdb::Status never leaves this file: to_error() turns it into hems::error.
 
 #include <algorithm>
+#include <limits>
+#include <mutex>
+#include <optional>
 #include <shared_mutex>
+#include <unordered_map>
 
 #include <rocksdb/db.h>
 #include <rocksdb/filter_policy.h>
@@ -24,8 +28,6 @@
 #include <rocksdb/slice_transform.h>
 #include <rocksdb/table.h>
 #include <rocksdb/write_batch.h>
-
-#include <limits>
 
 #include "storage/rocksdb_retention.hpp"
 #include "storage/sample_chunk.hpp"
@@ -94,14 +96,27 @@ cf_index cf_of(collection c) {
   return cf_default;
 }
 
+// Keyed by device prefix, found by string_view (no key built per lookup).
+struct prefix_hash {
+  using is_transparent = void;
+  std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+};
+template <class T>
+using by_prefix = std::unordered_map<std::string, T, prefix_hash, std::equal_to<>>;
+
 class rocksdb_batch final : public write_batch {
 public:
   explicit rocksdb_batch(std::vector<rocksdb::ColumnFamilyHandle*>& cfs) : cfs_(cfs) {}
 
   void put_sample(const sample& s) override {
-    key_ = sample_key(s.home, s.device, s.ts_ms, s.seq.value_or(0));
-    value_ = encode_sample_value(s);
+    assign_sample_key(key_, s.home, s.device, s.ts_ms, s.seq.value_or(0));
+    assign_sample_value(value_, s);
     batch.Put(cfs_[cf_samples], key_, value_);
+    std::string_view prefix{key_.data(), key_.size() - 16};
+    if (auto it = oldest.find(prefix); it == oldest.end())
+      oldest.emplace(prefix, s.ts_ms);
+    else
+      it->second = std::min(it->second, s.ts_ms);
   }
   void put_device(const device_record& r) override {
     key_ = device_key(r.home, r.device);
@@ -111,6 +126,7 @@ public:
   std::size_t count() const override { return static_cast<std::size_t>(batch.Count()); }
 
   rocksdb::WriteBatch batch;
+  by_prefix<millis> oldest; ///< per device: its oldest sample in this batch
 
 private:
   std::vector<rocksdb::ColumnFamilyHandle*>& cfs_;
@@ -159,7 +175,9 @@ public:
     // Shared: many commits at once; chunk_samples() takes it alone to check
     // that no sample arrived in the range it is about to delete.
     std::shared_lock lock{chunk_mutex_};
-    auto s = db_->Write(opts, &static_cast<rocksdb_batch&>(batch).batch);
+    auto& b = static_cast<rocksdb_batch&>(batch);
+    forget_scan_starts_below(b.oldest);
+    auto s = db_->Write(opts, &b.batch);
     if (!s.ok())
       return std::unexpected(to_error(s, "commit"));
     return {};
@@ -428,6 +446,13 @@ public:
     constexpr std::size_t max_per_call = 200'000; // the caller calls again for the rest
     std::string prefix = device_key(home, device);
     for (int attempt = 0; attempt < 5; ++attempt) {
+      // Where this device's loose samples start: past the range an earlier
+      // call deleted, unless a late sample landed there since. Seeking from
+      // the prefix would step over every deleted key still in the memtable
+      // one by one (RocksDB 7.8), for each call: quadratic in the hours
+      // chunked before a flush.
+      auto from = scan_start(prefix);
+      std::string start = from ? sample_key(home, device, *from, 0) : prefix;
       snapshot snap{*db_};
       rocksdb::ReadOptions opts;
       opts.snapshot = snap.get();
@@ -438,7 +463,7 @@ public:
       millis limit = until;
       {
         std::unique_ptr<rocksdb::Iterator> it{db_->NewIterator(opts, cfs_[cf_samples])};
-        for (it->Seek(prefix); it->Valid(); it->Next()) {
+        for (it->Seek(start); it->Valid(); it->Next()) {
           auto s = decode_sample(it->key().ToStringView(), it->value().ToStringView());
           if (!s)
             return std::unexpected(s.error());
@@ -497,16 +522,21 @@ public:
         rocksdb::Slice range_upper{range_end};
         latest.iterate_upper_bound = &range_upper;
         std::unique_ptr<rocksdb::Iterator> it{db_->NewIterator(latest, cfs_[cf_samples])};
-        for (it->Seek(prefix); it->Valid(); it->Next())
+        for (it->Seek(start); it->Valid(); it->Next())
           ++now_there;
         if (!it->status().ok())
           return std::unexpected(to_error(it->status(), "chunk samples"));
       }
-      if (now_there != loose.size())
-        continue; // a sample arrived in the range meanwhile: read again
+      // A sample arrived in the range meanwhile (or before `start`): read again.
+      if (now_there != loose.size() || (from && scan_start(prefix) != from))
+        continue;
       auto s = db_->Write({}, &batch);
       if (!s.ok())
         return std::unexpected(to_error(s, "write chunks"));
+      {
+        std::lock_guard scan_lock{scan_mutex_};
+        scan_from_[prefix] = limit; // everything of this device before it is chunked
+      }
       return loose.size();
     }
     return fail(errc::busy,
@@ -655,6 +685,26 @@ private:
   std::unique_ptr<rocksdb::DB> db_;
   std::vector<rocksdb::ColumnFamilyHandle*> cfs_;
   std::shared_mutex chunk_mutex_;
+  /// Per device prefix: the time before which chunk_samples() moved every
+  /// sample into chunks (in this process). A commit with an older sample of
+  /// the device forgets it, so the next call scans from the prefix again.
+  std::mutex scan_mutex_;
+  by_prefix<millis> scan_from_;
+
+  std::optional<millis> scan_start(const std::string& prefix) {
+    std::lock_guard lock{scan_mutex_};
+    auto it = scan_from_.find(prefix);
+    return it == scan_from_.end() ? std::nullopt : std::optional{it->second};
+  }
+
+  void forget_scan_starts_below(const by_prefix<millis>& oldest) {
+    std::lock_guard lock{scan_mutex_};
+    if (scan_from_.empty())
+      return;
+    for (const auto& [prefix, ts] : oldest)
+      if (auto it = scan_from_.find(prefix); it != scan_from_.end() && ts < it->second)
+        scan_from_.erase(it);
+  }
 };
 
 rocksdb::BlockBasedTableOptions table_options(std::shared_ptr<rocksdb::Cache> cache) {
@@ -680,6 +730,38 @@ rocksdb::ColumnFamilyOptions series_options(const rocksdb_options& o,
   return cf;
 }
 
+// A device's samples arrive in time order, each key right after the device's
+// previous one: the memtable keeps an insert hint per `home \0 device \0`
+// prefix and inserts there instead of searching the skip list from its head
+// (the skip-list search was the largest single cost of acknowledged ingest).
+class device_prefix final : public rocksdb::SliceTransform {
+public:
+  const char* Name() const override { return "hems.device_prefix"; }
+  rocksdb::Slice Transform(const rocksdb::Slice& key) const override {
+    return {key.data(), prefix_size(key)};
+  }
+  // Only whole sample keys (prefix, ts, seq). RocksDB 7.8 shares one hint
+  // map between a memtable's point keys and its range deletions, so the
+  // bare prefix that chunk_samples() starts its DeleteRange at must stay out
+  // of the domain: its hint would point into the wrong skip list (an
+  // assertion in InlineSkipList, corruption without one). Newer RocksDB
+  // hints point keys only.
+  bool InDomain(const rocksdb::Slice& key) const override {
+    auto prefix = prefix_size(key);
+    return prefix != 0 && key.size() == prefix + 16;
+  }
+
+private:
+  static std::size_t prefix_size(const rocksdb::Slice& key) {
+    std::string_view k{key.data(), key.size()};
+    auto first = k.find('\0');
+    if (first == std::string_view::npos)
+      return 0;
+    auto second = k.find('\0', first + 1);
+    return second == std::string_view::npos ? 0 : second + 1;
+  }
+};
+
 rocksdb::ColumnFamilyOptions samples_options(const rocksdb_options& o,
                                              std::shared_ptr<rocksdb::Cache> cache) {
   auto cf = series_options(o, cache, retained_kind::samples, 4096);
@@ -687,6 +769,7 @@ rocksdb::ColumnFamilyOptions samples_options(const rocksdb_options& o,
   table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
   table.whole_key_filtering = false; // scans by device prefix, never point reads
   cf.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
+  cf.memtable_insert_with_hint_prefix_extractor = std::make_shared<device_prefix>();
   return cf;
 }
 
@@ -706,6 +789,9 @@ result<std::unique_ptr<store>> open_rocksdb_store(const rocksdb_options& given) 
   db_opts.create_missing_column_families = true;
   db_opts.max_background_jobs = 2;
   db_opts.keep_log_file_num = 5;
+  // One writer commits samples (storage/sample_writer); concurrent memtable
+  // writes would also disable the per-device insert hints above.
+  db_opts.allow_concurrent_memtable_write = false;
   auto cache = rocksdb::NewLRUCache(o.block_cache_bytes);
   rocksdb::ColumnFamilyOptions small;
   small.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table_options(cache)));
