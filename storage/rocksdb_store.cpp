@@ -16,10 +16,10 @@
 // rocksdb::Status never leaves this file: to_error() turns it into hems::error.
 
 #include <algorithm>
+#include <condition_variable>
 #include <limits>
 #include <mutex>
 #include <optional>
-#include <shared_mutex>
 #include <unordered_map>
 
 #include <rocksdb/db.h>
@@ -172,11 +172,8 @@ public:
   result<void> commit(write_batch& batch, durability d) override {
     rocksdb::WriteOptions opts;
     opts.sync = d == durability::fsynced;
-    // Shared: many commits at once; chunk_samples() takes it alone to check
-    // that no sample arrived in the range it is about to delete.
-    std::shared_lock lock{chunk_mutex_};
     auto& b = static_cast<rocksdb_batch&>(batch);
-    forget_scan_starts_below(b.oldest);
+    in_flight_commit guard{*this, b.oldest};
     auto s = db_->Write(opts, &b.batch);
     if (!s.ok())
       return std::unexpected(to_error(s, "commit"));
@@ -437,110 +434,90 @@ public:
   // Per-sample keys older than `until` become hourly chunks: read them from a
   // snapshot, merge each hour with its chunk, and write the chunks and a
   // range deletion of the keys in one batch. A sample committed after the
-  // snapshot into that range would be deleted unseen, so the batch is written
-  // under the exclusive lock after checking that the range still holds
-  // exactly the keys read (samples are only ever added there); otherwise it
-  // starts over.
+  // snapshot into that range would be deleted unseen, so a device's chunking
+  // and the commits carrying samples of that device older than `until` (late
+  // ones: rare) exclude each other (`in_flight_chunk`); every other commit
+  // goes on meanwhile. (An exclusive lock over all commits stalled every
+  // hub's acks for an fsync at each hour boundary.)
   result<std::size_t> chunk_samples(const std::string& home, const std::string& device,
                                     millis until) override {
     constexpr std::size_t max_per_call = 200'000; // the caller calls again for the rest
     std::string prefix = device_key(home, device);
-    for (int attempt = 0; attempt < 5; ++attempt) {
-      // Where this device's loose samples start: past the range an earlier
-      // call deleted, unless a late sample landed there since. Seeking from
-      // the prefix would step over every deleted key still in the memtable
-      // one by one (RocksDB 7.8), for each call: quadratic in the hours
-      // chunked before a flush.
-      auto from = scan_start(prefix);
-      std::string start = from ? sample_key(home, device, *from, 0) : prefix;
-      snapshot snap{*db_};
-      rocksdb::ReadOptions opts;
-      opts.snapshot = snap.get();
-      std::string end = sample_key(home, device, until, 0);
-      rocksdb::Slice upper{end};
-      opts.iterate_upper_bound = &upper;
-      std::vector<sample> loose;
-      millis limit = until;
-      {
-        std::unique_ptr<rocksdb::Iterator> it{db_->NewIterator(opts, cfs_[cf_samples])};
-        for (it->Seek(start); it->Valid(); it->Next()) {
-          auto s = decode_sample(it->key().ToStringView(), it->value().ToStringView());
-          if (!s)
-            return std::unexpected(s.error());
-          if (loose.size() >= max_per_call && s->ts_ms / hour_ms != loose.back().ts_ms / hour_ms) {
-            limit = s->ts_ms - s->ts_ms % hour_ms;
-            break;
-          }
-          loose.push_back(std::move(*s));
+    in_flight_chunk guard{*this, prefix, until};
+    // Where this device's loose samples start: past the range an earlier
+    // call deleted, unless a late sample landed there since. Seeking from
+    // the prefix would step over every deleted key still in the memtable
+    // one by one (RocksDB 7.8), for each call: quadratic in the hours
+    // chunked before a flush.
+    auto from = scan_start(prefix);
+    std::string start = from ? sample_key(home, device, *from, 0) : prefix;
+    snapshot snap{*db_};
+    rocksdb::ReadOptions opts;
+    opts.snapshot = snap.get();
+    std::string end = sample_key(home, device, until, 0);
+    rocksdb::Slice upper{end};
+    opts.iterate_upper_bound = &upper;
+    std::vector<sample> loose;
+    millis limit = until;
+    {
+      std::unique_ptr<rocksdb::Iterator> it{db_->NewIterator(opts, cfs_[cf_samples])};
+      for (it->Seek(start); it->Valid(); it->Next()) {
+        auto s = decode_sample(it->key().ToStringView(), it->value().ToStringView());
+        if (!s)
+          return std::unexpected(s.error());
+        if (loose.size() >= max_per_call && s->ts_ms / hour_ms != loose.back().ts_ms / hour_ms) {
+          limit = s->ts_ms - s->ts_ms % hour_ms;
+          break;
         }
-        if (!it->status().ok())
-          return std::unexpected(to_error(it->status(), "chunk samples"));
+        loose.push_back(std::move(*s));
       }
-      if (loose.empty())
-        return 0;
-      rocksdb::WriteBatch batch;
-      std::vector<sample> hour;
-      for (std::size_t i = 0; i < loose.size();) {
-        millis h = loose[i].ts_ms - loose[i].ts_ms % hour_ms;
-        std::size_t j = i;
-        while (j < loose.size() && loose[j].ts_ms - loose[j].ts_ms % hour_ms == h)
-          ++j;
-        hour.clear();
-        std::string key = chunk_key(home, device, h);
-        std::string existing;
-        rocksdb::ReadOptions at_snapshot;
-        at_snapshot.snapshot = snap.get();
-        auto got = db_->Get(at_snapshot, cfs_[cf_chunks], key, &existing);
-        if (got.ok()) {
-          if (auto ok = decode_sample_chunk(existing, home, device, hour); !ok)
-            return std::unexpected(ok.error());
-        } else if (!got.IsNotFound()) {
-          return std::unexpected(to_error(got, "read chunk"));
-        }
-        // The chunk's samples, then the keys' (newer where both hold a place).
-        hour.insert(hour.end(), loose.begin() + i, loose.begin() + j);
-        std::stable_sort(hour.begin(), hour.end(), [](const sample& a, const sample& b) {
-          return place_of(a) < place_of(b);
-        });
-        std::vector<sample> unique;
-        unique.reserve(hour.size());
-        for (auto& s : hour) {
-          if (!unique.empty() && place_of(unique.back()) == place_of(s))
-            unique.back() = std::move(s);
-          else
-            unique.push_back(std::move(s));
-        }
-        batch.Put(cfs_[cf_chunks], key, encode_sample_chunk(unique));
-        i = j;
-      }
-      std::string range_end = sample_key(home, device, limit, 0);
-      batch.DeleteRange(cfs_[cf_samples], prefix, range_end);
-      std::unique_lock lock{chunk_mutex_};
-      std::size_t now_there = 0;
-      {
-        rocksdb::ReadOptions latest;
-        rocksdb::Slice range_upper{range_end};
-        latest.iterate_upper_bound = &range_upper;
-        std::unique_ptr<rocksdb::Iterator> it{db_->NewIterator(latest, cfs_[cf_samples])};
-        for (it->Seek(start); it->Valid(); it->Next())
-          ++now_there;
-        if (!it->status().ok())
-          return std::unexpected(to_error(it->status(), "chunk samples"));
-      }
-      // A sample arrived in the range meanwhile (or before `start`): read again.
-      if (now_there != loose.size() || (from && scan_start(prefix) != from))
-        continue;
-      auto s = db_->Write({}, &batch);
-      if (!s.ok())
-        return std::unexpected(to_error(s, "write chunks"));
-      {
-        std::lock_guard scan_lock{scan_mutex_};
-        scan_from_[prefix] = limit; // everything of this device before it is chunked
-      }
-      return loose.size();
+      if (!it->status().ok())
+        return std::unexpected(to_error(it->status(), "chunk samples"));
     }
-    return fail(errc::busy,
-                "samples of " + home + "/" + device + " keep arriving in the hours to chunk");
+    if (loose.empty())
+      return 0;
+    rocksdb::WriteBatch batch;
+    std::vector<sample> hour;
+    for (std::size_t i = 0; i < loose.size();) {
+      millis h = loose[i].ts_ms - loose[i].ts_ms % hour_ms;
+      std::size_t j = i;
+      while (j < loose.size() && loose[j].ts_ms - loose[j].ts_ms % hour_ms == h)
+        ++j;
+      hour.clear();
+      std::string key = chunk_key(home, device, h);
+      std::string existing;
+      rocksdb::ReadOptions at_snapshot;
+      at_snapshot.snapshot = snap.get();
+      auto got = db_->Get(at_snapshot, cfs_[cf_chunks], key, &existing);
+      if (got.ok()) {
+        if (auto ok = decode_sample_chunk(existing, home, device, hour); !ok)
+          return std::unexpected(ok.error());
+      } else if (!got.IsNotFound()) {
+        return std::unexpected(to_error(got, "read chunk"));
+      }
+      // The chunk's samples, then the keys' (newer where both hold a place).
+      hour.insert(hour.end(), loose.begin() + i, loose.begin() + j);
+      std::stable_sort(hour.begin(), hour.end(), [](const sample& a, const sample& b) {
+        return place_of(a) < place_of(b);
+      });
+      std::vector<sample> unique;
+      unique.reserve(hour.size());
+      for (auto& s : hour) {
+        if (!unique.empty() && place_of(unique.back()) == place_of(s))
+          unique.back() = std::move(s);
+        else
+          unique.push_back(std::move(s));
+      }
+      batch.Put(cfs_[cf_chunks], key, encode_sample_chunk(unique));
+      i = j;
+    }
+    std::string range_end = sample_key(home, device, limit, 0);
+    batch.DeleteRange(cfs_[cf_samples], prefix, range_end);
+    auto s = db_->Write({}, &batch);
+    if (!s.ok())
+      return std::unexpected(to_error(s, "write chunks"));
+    guard.chunked_until(limit); // everything of this device before it is chunked
+    return loose.size();
   }
 
   result<std::optional<std::string>> get_home_value(const std::string& home,
@@ -684,12 +661,86 @@ private:
 
   std::unique_ptr<rocksdb::DB> db_;
   std::vector<rocksdb::ColumnFamilyHandle*> cfs_;
-  std::shared_mutex chunk_mutex_;
   /// Per device prefix: the time before which chunk_samples() moved every
   /// sample into chunks (in this process). A commit with an older sample of
   /// the device forgets it, so the next call scans from the prefix again.
-  std::mutex scan_mutex_;
+  std::mutex scan_mutex_; ///< guards everything below
   by_prefix<millis> scan_from_;
+  /// Devices being chunked now: the `until` of each.
+  by_prefix<millis> chunking_;
+  /// The oldest sample per device of every commit being written now.
+  std::vector<const by_prefix<millis>*> committing_;
+  std::condition_variable scan_changed_;
+
+  // Whether a commit's samples reach below a chunking in progress.
+  bool meets_a_chunking(const by_prefix<millis>& oldest) const {
+    for (const auto& [prefix, until] : chunking_)
+      if (auto it = oldest.find(prefix); it != oldest.end() && it->second < until)
+        return true;
+    return false;
+  }
+  // Whether a commit being written holds a sample of `prefix` before `until`.
+  bool meets_a_commit(std::string_view prefix, millis until) const {
+    for (const auto* oldest : committing_)
+      if (auto it = oldest->find(prefix); it != oldest->end() && it->second < until)
+        return true;
+    return false;
+  }
+
+  /// A commit registered for the time of its write (after waiting for any
+  /// chunking its samples reach into).
+  class in_flight_commit {
+  public:
+    in_flight_commit(rocksdb_store& s, const by_prefix<millis>& oldest)
+        : store_(s), oldest_(oldest) {
+      std::unique_lock lock{store_.scan_mutex_};
+      if (!store_.chunking_.empty())
+        store_.scan_changed_.wait(lock, [&] { return !store_.meets_a_chunking(oldest_); });
+      store_.committing_.push_back(&oldest_);
+      store_.forget_scan_starts_below(oldest_);
+    }
+    ~in_flight_commit() {
+      std::lock_guard lock{store_.scan_mutex_};
+      std::erase(store_.committing_, &oldest_);
+      store_.scan_changed_.notify_all(); // a chunking may wait for this commit
+    }
+    in_flight_commit(const in_flight_commit&) = delete;
+    in_flight_commit& operator=(const in_flight_commit&) = delete;
+
+  private:
+    rocksdb_store& store_;
+    const by_prefix<millis>& oldest_;
+  };
+
+  /// A device's chunking registered for its whole run (after waiting for
+  /// commits being written with samples before `until`, and for another
+  /// chunking of the same device).
+  class in_flight_chunk {
+  public:
+    in_flight_chunk(rocksdb_store& s, const std::string& prefix, millis until)
+        : store_(s), prefix_(prefix) {
+      std::unique_lock lock{store_.scan_mutex_};
+      store_.scan_changed_.wait(lock, [&] {
+        return !store_.chunking_.contains(prefix_) && !store_.meets_a_commit(prefix_, until);
+      });
+      store_.chunking_.emplace(prefix_, until);
+    }
+    void chunked_until(millis limit) { limit_ = limit; }
+    ~in_flight_chunk() {
+      std::lock_guard lock{store_.scan_mutex_};
+      store_.chunking_.erase(prefix_);
+      if (limit_)
+        store_.scan_from_[prefix_] = *limit_;
+      store_.scan_changed_.notify_all();
+    }
+    in_flight_chunk(const in_flight_chunk&) = delete;
+    in_flight_chunk& operator=(const in_flight_chunk&) = delete;
+
+  private:
+    rocksdb_store& store_;
+    const std::string& prefix_;
+    std::optional<millis> limit_;
+  };
 
   std::optional<millis> scan_start(const std::string& prefix) {
     std::lock_guard lock{scan_mutex_};
@@ -697,8 +748,8 @@ private:
     return it == scan_from_.end() ? std::nullopt : std::optional{it->second};
   }
 
+  // Under scan_mutex_.
   void forget_scan_starts_below(const by_prefix<millis>& oldest) {
-    std::lock_guard lock{scan_mutex_};
     if (scan_from_.empty())
       return;
     for (const auto& [prefix, ts] : oldest)
