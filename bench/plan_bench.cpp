@@ -133,9 +133,10 @@ int main(int argc, char** argv) {
           shiftables += l.kind == streams::load_kind::shiftable;
         for (double e : p.export_price)
           negative += e < 0;
-        std::printf("  #%d %.3f ms (cpu %.3f) solves %d programs %d nodes %ld iterations %ld "
-                    "shiftables %d negative_slots %d cap %d loads %zu%s\n",
-                    i, ms, cpu, r->continuous_solves, r->continuous_programs, r->nodes,
+        std::printf("  #%d %.3f ms (cpu %.3f) fast path %.3f ms solves %d programs %d nodes %ld "
+                    "iterations %ld shiftables %d negative_slots %d cap %d loads %zu%s\n",
+                    i, ms, cpu, r->fast_path_ms, r->continuous_solves, r->continuous_programs,
+                    r->nodes,
                     r->lp_iterations, shiftables, negative, p.max_import_kw.has_value(),
                     p.loads.size(), r->optimal ? "" : " NOT PROVEN");
       }

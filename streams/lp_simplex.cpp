@@ -107,6 +107,7 @@ void dual_simplex::set_basis(const std::vector<int>& basic_vars) {
   std::fill(weight_.begin(), weight_.end(), 1.0);
   factor_ok_ = false;
   primal_dirty_ = duals_dirty_ = true;
+  duals_fresh_ = false;
 }
 
 void dual_simplex::set_bounds(int j, double lo, double up) {
@@ -126,6 +127,7 @@ void dual_simplex::set_bounds(int j, double lo, double up) {
 }
 
 bool dual_simplex::refactor() {
+  duals_fresh_ = false; // a new factorization's prices may differ in the last bits
   for (int attempt = 0; attempt < 3; ++attempt) {
     for (int k = 0; k < m_; ++k)
       column(head_[k], basis_cols_[k]);
@@ -216,6 +218,7 @@ void dual_simplex::compute_duals() {
   for (int j = 0; j < total; ++j)
     d_[j] = state_[j] == basic ? 0.0 : cost_[j] - dot_column(j, y_);
   duals_dirty_ = false;
+  duals_fresh_ = true;
 }
 
 bool dual_simplex::fix_dual_infeasibilities() {
@@ -285,11 +288,15 @@ double dual_simplex::reduced_cost(int j) const {
 }
 
 double dual_simplex::safe_bound() {
-  duals();
+  // Fresh prices: the nonbasic reduced costs are already in d_, computed by
+  // the same formula from the same y (bit for bit what this would compute).
+  const bool reuse = duals_fresh_;
+  if (!reuse)
+    duals();
   const int total = n_ + m_;
   double bound = 0, magnitude = 0;
   for (int j = 0; j < total; ++j) {
-    double dj = cost_[j] - dot_column(j, y_);
+    double dj = reuse && state_[j] != basic ? d_[j] : cost_[j] - dot_column(j, y_);
     double term = std::min(lo_[j] * dj, up_[j] * dj);
     bound += term;
     magnitude += std::abs(term);
@@ -311,6 +318,7 @@ void dual_simplex::restore(const snapshot& s) {
     pos_[head_[k]] = k;
   factor_ok_ = false;
   primal_dirty_ = duals_dirty_ = true;
+  duals_fresh_ = false;
 }
 
 status dual_simplex::solve(const limits& lim) {
@@ -530,6 +538,7 @@ status dual_simplex::solve(const limits& lim) {
     state_[q] = basic;
     state_[p] = target == lo_[p] ? at_lower : at_upper;
     factor_.update(alpha_col_, r);
+    duals_fresh_ = false;
     ++iterations_;
   }
 }

@@ -107,6 +107,9 @@ private:
   basis_factor factor_;
   bool factor_ok_ = false;
   bool primal_dirty_ = true, duals_dirty_ = true;
+  // y_ and d_ are exactly what compute_duals() gives for the current basis
+  // (no pivot since): safe_bound() reuses them.
+  bool duals_fresh_ = false;
   // Nonbasic columns whose bound moved since the last solve, with how far
   // they moved: applied to x_B with one ftran instead of recomputing it.
   std::vector<std::pair<int, double>> moved_;
