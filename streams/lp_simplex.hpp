@@ -31,9 +31,15 @@ enum class status {
   failed,     ///< numerical trouble that refactorizing did not cure
 };
 
+/// CPU time the calling thread has used, in ms (CLOCK_THREAD_CPUTIME_ID):
+/// what a time budget counts on a machine whose cores are shared.
+double thread_cpu_ms();
+
 struct limits {
   double cutoff = std::numeric_limits<double>::infinity();
   std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max();
+  /// Stop when thread_cpu_ms() reaches this (infinity: no CPU-time limit).
+  double cpu_deadline_ms = std::numeric_limits<double>::infinity();
   long max_iterations = 1'000'000;
 };
 

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <set>
 
+#include "streams/lp_simplex.hpp"
 #include "streams/plan_continuous.hpp"
 
 namespace hems::streams {
@@ -273,7 +274,8 @@ decompose_outcome decompose_plan(const plan_problem& p, const decompose_limits& 
   };
   auto out_of_work = [&] {
     return out.solves >= limits.max_solves || out.programs >= limits.max_programs ||
-           std::chrono::steady_clock::now() >= limits.deadline;
+           std::chrono::steady_clock::now() >= limits.deadline ||
+           (limits.cpu_deadline_ms < unbounded && lp::thread_cpu_ms() >= limits.cpu_deadline_ms);
   };
 
   auto finish = [&] {

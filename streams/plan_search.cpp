@@ -388,7 +388,7 @@ search_outcome plan_search::run(const search_limits& limits, const std::vector<s
         simplex_.restore(*current.basis);
       have_current = true;
     }
-    if (have_incumbent_ && std::chrono::steady_clock::now() >= limits.deadline) {
+    if (have_incumbent_ && limits.past_deadline()) {
       open.push(current);
       complete = false;
       break;
@@ -398,6 +398,7 @@ search_outcome plan_search::run(const search_limits& limits, const std::vector<s
     if (have_incumbent_) {
       lim.cutoff = incumbent_cost_ - tolerance(incumbent_cost_);
       lim.deadline = limits.deadline;
+      lim.cpu_deadline_ms = limits.cpu_deadline_ms;
     }
     ++nodes_;
     auto st = simplex_.solve(lim);
