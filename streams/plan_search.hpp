@@ -7,7 +7,8 @@
 // - Bounds: each node's LP relaxation, taken from lp::dual_simplex::safe_bound
 //   so that pruning never relies on solver tolerances.
 // - Branching: a battery slot that both charges and discharges (where that
-//   pays) is split into its modes first; then a fractional load's start
+//   pays; the slot where netting the overlap out costs most) is split into
+//   its modes first; then a fractional load's start
 //   window is split at the mean of its fractional starts (both halves
 //   exclude part of the fractional solution).
 // - Search order: dive into the child holding more of the fractional
