@@ -5,7 +5,9 @@
 // cores"), next to that goal and to CBC's time for a sample of the same homes.
 //
 //   fleet_replan_bench [--homes N] [--threads N] [--budget-ms B] [--cpu-budget-ms B]
-//                      [--cbc N] [--seed S]
+//                      [--cbc N] [--seed S] [--first F]
+//
+// --first F: the homes F .. F+N-1 (to solve one of the slowest again).
 //
 // --budget-ms: wall-time budget per home (default 1000; 0: none);
 // --cpu-budget-ms: a budget in CPU time of the solving thread (default none),
@@ -60,6 +62,15 @@ testing::problem_mix fleet_home() {
 struct worker_tally {
   std::vector<float> solve_cpu_ms, solve_wall_ms;
   long optimal = 0, budget_stopped = 0, infeasible = 0, failed = 0, fast_path = 0;
+  /// Homes above 50 ms of CPU: what the tail is made of.
+  struct slow_home {
+    long index = 0;
+    double cpu_ms = 0;
+    long nodes = 0;
+    int negative_slots = 0;
+    bool optimal = false;
+  };
+  std::vector<slow_home> slow;
   double generate_cpu_ms = 0;
 };
 
@@ -69,6 +80,7 @@ int main(int argc, char** argv) {
   long homes = 100'000;
   int threads = 2, cbc_sample = 0;
   double budget_ms = 1000, cpu_budget_ms = 0;
+  long first = 0;
   std::uint64_t seed = 20261127;
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string a = argv[i];
@@ -80,13 +92,15 @@ int main(int argc, char** argv) {
       budget_ms = std::atof(argv[i + 1]);
     else if (a == "--cpu-budget-ms")
       cpu_budget_ms = std::atof(argv[i + 1]);
+    else if (a == "--first")
+      first = std::atol(argv[i + 1]);
     else if (a == "--cbc")
       cbc_sample = std::atoi(argv[i + 1]);
     else if (a == "--seed")
       seed = std::strtoull(argv[i + 1], nullptr, 10);
     else {
       std::fprintf(stderr, "usage: fleet_replan_bench [--homes N] [--threads N] [--budget-ms B] "
-                           "[--cpu-budget-ms B] [--cbc N] [--seed S]\n");
+                           "[--cpu-budget-ms B] [--cbc N] [--seed S] [--first F]\n");
       return 2;
     }
   }
@@ -106,7 +120,7 @@ int main(int argc, char** argv) {
       options.cpu_budget_ms = cpu_budget_ms;
     for (long i; (i = next.fetch_add(1, std::memory_order_relaxed)) < homes;) {
       double g0 = thread_cpu_ms();
-      auto p = testing::random_plan_problem(seed + static_cast<std::uint64_t>(i), mix);
+      auto p = testing::random_plan_problem(seed + static_cast<std::uint64_t>(first + i), mix);
       double cpu0 = thread_cpu_ms();
       tally.generate_cpu_ms += cpu0 - g0;
       auto t0 = std::chrono::steady_clock::now();
@@ -119,6 +133,16 @@ int main(int argc, char** argv) {
       if (!r) {
         (r.error().code == errc::infeasible ? tally.infeasible : tally.failed)++;
         continue;
+      }
+      if (cpu > 50) {
+        worker_tally::slow_home s;
+        s.index = first + i;
+        s.cpu_ms = cpu;
+        s.nodes = r->nodes;
+        s.optimal = r->optimal;
+        for (double e : p.export_price)
+          s.negative_slots += e < 0;
+        tally.slow.push_back(s);
       }
       tally.optimal += r->optimal;
       tally.budget_stopped += !r->optimal;
@@ -191,6 +215,20 @@ int main(int argc, char** argv) {
   std::printf("  plans: %ld proven optimal (%ld by the fast path alone), %ld stopped at the budget "
               "(feasible, with bound), %ld infeasible, %ld failed\n",
               total.optimal, total.fast_path, total.budget_stopped, total.infeasible, total.failed);
+  {
+    std::vector<worker_tally::slow_home> slow;
+    for (const auto& t : tallies)
+      slow.insert(slow.end(), t.slow.begin(), t.slow.end());
+    std::sort(slow.begin(), slow.end(),
+              [](const auto& l, const auto& r) { return l.cpu_ms > r.cpu_ms; });
+    std::printf("  homes above 50 ms of CPU: %zu; the slowest (home: CPU ms, LP nodes, "
+                "negative-price slots):",
+                slow.size());
+    for (std::size_t k = 0; k < slow.size() && k < 10; ++k)
+      std::printf(" %ld: %.0f, %ld, %d%s;", slow[k].index, slow[k].cpu_ms, slow[k].nodes,
+                  slow[k].negative_slots, slow[k].optimal ? "" : " (budget)");
+    std::printf("\n");
+  }
   std::printf("  memory: peak resident %.1f MiB (%.1f MiB before the solves)\n",
               bench::proc_status_kib("VmHWM") / 1024.0, rss_before / 1024.0);
   std::fflush(stdout);
@@ -198,7 +236,7 @@ int main(int argc, char** argv) {
   if (cbc_sample > 0) {
     std::vector<double> cbc_cpu;
     for (int i = 0; i < cbc_sample && i < homes; ++i) {
-      auto p = testing::random_plan_problem(seed + static_cast<std::uint64_t>(i), mix);
+      auto p = testing::random_plan_problem(seed + static_cast<std::uint64_t>(first + i), mix);
       auto c = testing::solve_with_cbc(p, {.time_limit_s = 120});
       cbc_cpu.push_back(c.solve_cpu_ms);
     }
