@@ -71,6 +71,7 @@ struct worker_tally {
     bool optimal = false;
   };
   std::vector<slow_home> slow;
+  double worst_gap = 0; ///< largest relative gap of a plan stopped at the budget
   double generate_cpu_ms = 0;
 };
 
@@ -146,6 +147,8 @@ int main(int argc, char** argv) {
       }
       tally.optimal += r->optimal;
       tally.budget_stopped += !r->optimal;
+      if (!r->optimal)
+        tally.worst_gap = std::max(tally.worst_gap, r->gap);
       tally.fast_path += r->optimal && r->nodes == 0;
     }
   };
@@ -165,6 +168,7 @@ int main(int argc, char** argv) {
     cpu.insert(cpu.end(), t.solve_cpu_ms.begin(), t.solve_cpu_ms.end());
     wall.insert(wall.end(), t.solve_wall_ms.begin(), t.solve_wall_ms.end());
     total.optimal += t.optimal;
+    total.worst_gap = std::max(total.worst_gap, t.worst_gap);
     total.budget_stopped += t.budget_stopped;
     total.infeasible += t.infeasible;
     total.failed += t.failed;
@@ -213,8 +217,9 @@ int main(int argc, char** argv) {
               percentile(wall, 0.999),
               wall.empty() ? 0.0 : *std::max_element(wall.begin(), wall.end()));
   std::printf("  plans: %ld proven optimal (%ld by the fast path alone), %ld stopped at the budget "
-              "(feasible, with bound), %ld infeasible, %ld failed\n",
-              total.optimal, total.fast_path, total.budget_stopped, total.infeasible, total.failed);
+              "(feasible, with bound; largest gap %.2g), %ld infeasible, %ld failed\n",
+              total.optimal, total.fast_path, total.budget_stopped, total.worst_gap,
+              total.infeasible, total.failed);
   {
     std::vector<worker_tally::slow_home> slow;
     for (const auto& t : tallies)
