@@ -117,6 +117,10 @@ private:
   void initial_prices(std::span<const double> a);
   void certify(std::span<const double> a);
   void active_loads(int t, std::vector<slot_load>& out, std::vector<int>* parts) const;
+  void sort_slot_loads(int t);
+  void place_battery(std::span<const double> a);
+  column& new_column();
+  void clear_columns();
 
   const plan_problem& problem_;
   int horizon_ = 0;
@@ -137,6 +141,7 @@ private:
   int max_programs_ = 40;
 
   std::vector<column> columns_;
+  std::vector<column> spare_columns_; // cleared columns, their memory kept
   // Scratch for one program.
   soc_program dp_;
   convex_curve h_curve_;
@@ -144,7 +149,16 @@ private:
   std::vector<int> k_start_; // per slot: its curve's points in k_delta_/k_value_
   std::vector<double> path_delta_, path_soc_;
   std::vector<slot_load> loads_;
-  std::vector<int> load_parts_;
+  // Per program, laid out like slot_parts_: each slot's loads at the
+  // program's λ by decreasing value, and their parts. Every allocation of
+  // the program reads them instead of sorting again.
+  std::vector<slot_load> slot_loads_;
+  std::vector<int> slot_load_parts_;
+  // Per program: where h is least per slot (for the battery's overlap), and
+  // the battery along the program's path, computed once for all columns.
+  std::vector<double> h_argmin_, slot_x_, path_charge_, path_discharge_;
+  bool battery_placed_ = false;
+  std::vector<std::pair<int, double>> tied_; // share_ties: (part, room) in a slot
   std::vector<std::uint8_t> eager_, slot_eager_;
   struct offer {
     double price, kw;

@@ -169,6 +169,15 @@ double battery_power(const convex_curve& h, double a, const slot_battery& b, dou
   return std::clamp(target, p, std::max(p, power_hi(b, delta)));
 }
 
+double battery_power(double h_left_slope, double h_argmin, double a, const slot_battery& b,
+                     double delta) {
+  double p = power_lo(b, delta);
+  if (!(h_left_slope < 0 && b.alpha < b.beta && b.charge > 0 && b.discharge > 0))
+    return p;
+  double target = h_argmin - a;
+  return std::clamp(target, p, std::max(p, power_hi(b, delta)));
+}
+
 void split_battery_power(const slot_battery& b, double delta, double power, double& charge,
                          double& discharge) {
   if (b.alpha >= b.beta) {
