@@ -592,7 +592,10 @@ const continuous_plan& continuous_solver::solve(std::span<const double> a) {
 
   double best = -unbounded;
   best_lambda_ = lambda_;
-  std::vector<double> weights{1.0}, next;
+  std::vector<double>& weights = weights_;
+  std::vector<double>& next = next_lambda_;
+  weights.assign(1, 1.0);
+  next.clear();
   bool met = K == 0;
   eager_.assign(K, 0);
   for (int round = 0; round < max_programs_; ++round) {
@@ -661,7 +664,9 @@ const continuous_plan& continuous_solver::solve(std::span<const double> a) {
   // The plan: the master's combination of DP plans.
   out_.charge_kw.assign(has_battery_ ? T : 0, 0.0);
   out_.discharge_kw.assign(has_battery_ ? T : 0, 0.0);
-  out_.power_kw.assign(problem_.loads.size(), {});
+  out_.power_kw.resize(problem_.loads.size()); // the inner vectors' memory kept
+  for (auto& power : out_.power_kw)
+    power.clear();
   for (const auto& part : parts_)
     out_.power_kw[part.load].assign(T, 0.0);
   if (met) {
@@ -738,14 +743,17 @@ const continuous_plan& continuous_solver::solve(std::span<const double> a) {
   return out_;
 }
 
-void continuous_solver::storage_values(std::vector<double>& w) const {
+void continuous_solver::storage_values(std::vector<double>& w) {
   const int T = horizon_;
   w.assign(T, 0.0);
   // Storage values: w_t must lie in k_t's subdifferential at δ_t, stay
   // equal while the state of charge is strictly inside its limits, and may
   // only fall past a slot that ends empty (rise past one that ends full).
   // Backward: the set of values each w_t can take; forward: pick.
-  std::vector<double> lo(T), hi(T);
+  std::vector<double>& lo = storage_lo_;
+  std::vector<double>& hi = storage_hi_;
+  lo.assign(T, 0.0);
+  hi.assign(T, 0.0);
   auto subdifferential = [&](int t, double& l, double& r) {
     int begin = k_start_[t];
     int end = t == 0 ? static_cast<int>(k_delta_.size()) : k_start_[t - 1];

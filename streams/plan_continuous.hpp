@@ -113,7 +113,7 @@ private:
   void newton_price(int part, std::span<const double> a, const column& reference);
   bool share_ties(std::span<const double> a, double lagrangian, std::vector<double>& weights);
   void set_box(bool improved);
-  void storage_values(std::vector<double>& w) const;
+  void storage_values(std::vector<double>& w);
   void initial_prices(std::span<const double> a);
   void certify(std::span<const double> a);
   void active_loads(int t, std::vector<slot_load>& out, std::vector<int>* parts) const;
@@ -135,6 +135,8 @@ private:
   std::vector<double> lambda_;
   std::vector<double> radius_, box_lo_, box_hi_; // the master's trust region (several loads)
   std::vector<double> storage_;                  // storage values of the last program
+  std::vector<double> storage_lo_, storage_hi_;  // storage_values' scratch
+  std::vector<double> weights_, next_lambda_;    // solve's master weights and next λ
   bool have_lambda_ = false;
   double relative_gap_ = 1e-9, absolute_gap_ = 1e-9;
   double big_price_ = 1;

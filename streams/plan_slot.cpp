@@ -220,11 +220,13 @@ bool build_battery_curve(const convex_curve& h, double a, const slot_battery& b,
   add(0);
   for (double xk : h.x)
     add(delta_lo(b, xk - a));
-  if (overlap_possible(h, b)) {
+  const bool overlap = overlap_possible(h, b);
+  const double h_min = overlap ? h.argmin() : 0.0; // once, not per point below
+  if (overlap) {
     add(b.alpha * b.charge - b.beta * b.discharge);
     for (double xk : h.x)
       add(delta_hi(b, xk - a));
-    double m = h.argmin();
+    double m = h_min;
     if (m != unbounded && m != -unbounded) {
       add(delta_lo(b, m - a));
       add(delta_hi(b, m - a));
@@ -243,7 +245,7 @@ bool build_battery_curve(const convex_curve& h, double a, const slot_battery& b,
   delta.front() = std::min(delta.front(), lo) < lo ? lo : delta.front();
 
   for (double d : delta)
-    value.push_back(h(a + battery_power(h, a, b, d)));
+    value.push_back(h(a + battery_power(h.left_slope, h_min, a, b, d)));
 
   // Lower convex hull: k is convex, this only removes rounding kinks.
   std::size_t n = 0;
