@@ -98,6 +98,7 @@ continuous_solver::continuous_solver(const plan_problem& p) : problem_(p) {
       slot_parts_[fill[t]++] = static_cast<int>(e);
   lambda_.assign(parts_.size(), 0.0);
   k_start_.assign(horizon_ + 1, 0);
+  kept_start_.assign(horizon_ + 1, 0);
   slot_loads_.resize(slot_parts_.size());
   slot_load_parts_.resize(slot_parts_.size());
   h_argmin_.assign(horizon_, 0.0);
@@ -198,6 +199,17 @@ void continuous_solver::initial_prices(std::span<const double> a) {
 bool continuous_solver::run_program(std::span<const double> a, double& lagrangian) {
   const int T = horizon_;
   ++out_.programs;
+  // At the last complete program's λ (the next solve starts there) the
+  // slots' loads, h and, where the net load did not move, k are the same:
+  // that program's curves are copied instead of built again.
+  const bool reuse = has_battery_ && program_complete_ && program_lambda_ == lambda_;
+  if (reuse) {
+    std::swap(k_delta_, kept_delta_);
+    std::swap(k_value_, kept_value_);
+    std::swap(k_start_, kept_start_);
+    std::swap(program_a_, kept_a_);
+  }
+  program_complete_ = false;
   k_delta_.clear();
   k_value_.clear();
   double total = 0;
@@ -205,9 +217,23 @@ bool continuous_solver::run_program(std::span<const double> a, double& lagrangia
   if (has_battery_)
     dp_.reset(limits_, T);
   for (int t = T - 1; t >= 0; --t) {
-    sort_slot_loads(t);
+    if (!reuse)
+      sort_slot_loads(t);
     const std::span<const slot_load> loads(slot_loads_.data() + slot_parts_start_[t],
                                            slot_parts_start_[t + 1] - slot_parts_start_[t]);
+    const bool kept = reuse && a[t] == kept_a_[t];
+    if (kept) {
+      const std::size_t from = static_cast<std::size_t>(kept_start_[t]);
+      const std::size_t to = t == 0 ? kept_delta_.size() : static_cast<std::size_t>(kept_start_[t - 1]);
+      std::size_t before = k_delta_.size();
+      k_delta_.insert(k_delta_.end(), kept_delta_.begin() + from, kept_delta_.begin() + to);
+      k_value_.insert(k_value_.end(), kept_value_.begin() + from, kept_value_.begin() + to);
+      k_start_[t] = static_cast<int>(before);
+      if (!dp_.add_slot(t, std::span<const double>(k_delta_).subspan(before),
+                        std::span<const double>(k_value_).subspan(before)))
+        return false;
+      continue;
+    }
     build_grid_curve(prices_[t], loads, h_curve_);
     if (!has_battery_) {
       double v = h_curve_(a[t]);
@@ -227,6 +253,9 @@ bool continuous_solver::run_program(std::span<const double> a, double& lagrangia
       return false;
   }
   if (has_battery_) {
+    program_a_.assign(a.begin(), a.end());
+    program_lambda_ = lambda_;
+    program_complete_ = true;
     total = dp_.finish();
     if (total == unbounded)
       return false;
@@ -845,9 +874,18 @@ void continuous_solver::certify(std::span<const double> a) {
   out_.slope_hi.assign(T, 0.0);
   double bound = 0;
   phi_.resize(T);
+  // φ_t depends on λ and w_t only: the last certificate's curves stay where
+  // both are the same (its λ is usually this one, and w is piecewise constant).
+  const bool same_lambda = phi_complete_ && phi_lambda_ == lambda_;
+  phi_complete_ = false;
+  phi_w_.resize(T);
   for (int t = 0; t < T; ++t) {
-    active_loads(t, loads_, nullptr);
-    build_lagrangian_curve(prices_[t], loads_, has_battery_ ? &battery_ : nullptr, w[t], phi_[t]);
+    if (!same_lambda || phi_w_[t] != w[t]) {
+      active_loads(t, loads_, nullptr);
+      build_lagrangian_curve(prices_[t], loads_, has_battery_ ? &battery_ : nullptr, w[t],
+                             phi_[t]);
+      phi_w_[t] = w[t];
+    }
     auto v = lagrangian_slot_value(phi_[t], a[t]);
     if (v.value == unbounded) {
       out_.bound = unbounded;
@@ -861,6 +899,8 @@ void continuous_solver::certify(std::span<const double> a) {
     out_.slope_lo[t] = v.slope_lo;
     out_.slope_hi[t] = v.slope_hi;
   }
+  phi_lambda_ = lambda_;
+  phi_complete_ = true;
   if (has_battery_) {
     for (int t = 0; t < T; ++t) {
       double coef = t + 1 < T ? w[t] - w[t + 1] : w[t];

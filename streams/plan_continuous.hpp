@@ -149,6 +149,12 @@ private:
   convex_curve h_curve_;
   std::vector<double> k_delta_, k_value_, curve_delta_, curve_value_;
   std::vector<int> k_start_; // per slot: its curve's points in k_delta_/k_value_
+  // The last complete program's net load and λ (its curves are k_*), and the
+  // one before it (kept_*), for run_program's reuse.
+  std::vector<double> program_a_, program_lambda_, kept_a_;
+  std::vector<double> kept_delta_, kept_value_;
+  std::vector<int> kept_start_;
+  bool program_complete_ = false;
   std::vector<double> path_delta_, path_soc_;
   std::vector<slot_load> loads_;
   // Per program, laid out like slot_parts_: each slot's loads at the
@@ -175,6 +181,8 @@ private:
   // The program at the best λ, for the certificate.
   std::vector<double> best_lambda_;
   std::vector<convex_curve> phi_; // the certificate's φ_t, per slot
+  std::vector<double> phi_w_, phi_lambda_; // the storage values and λ they were built for
+  bool phi_complete_ = false;
   continuous_plan out_;
 };
 
