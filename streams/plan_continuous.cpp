@@ -214,7 +214,15 @@ bool continuous_solver::run_program(std::span<const double> a, double& lagrangia
   k_value_.clear();
   double total = 0;
   battery_placed_ = false;
-  if (has_battery_)
+  // The dynamic program also resumes below the last slot whose net load moved.
+  int resume = T;
+  if (reuse) {
+    int unchanged_from = T;
+    while (unchanged_from > 0 && a[unchanged_from - 1] == kept_a_[unchanged_from - 1])
+      --unchanged_from;
+    resume = dp_.rewind(unchanged_from);
+  }
+  if (has_battery_ && resume == T)
     dp_.reset(limits_, T);
   for (int t = T - 1; t >= 0; --t) {
     if (!reuse)
@@ -224,11 +232,14 @@ bool continuous_solver::run_program(std::span<const double> a, double& lagrangia
     const bool kept = reuse && a[t] == kept_a_[t];
     if (kept) {
       const std::size_t from = static_cast<std::size_t>(kept_start_[t]);
-      const std::size_t to = t == 0 ? kept_delta_.size() : static_cast<std::size_t>(kept_start_[t - 1]);
+      const std::size_t to =
+          t == 0 ? kept_delta_.size() : static_cast<std::size_t>(kept_start_[t - 1]);
       std::size_t before = k_delta_.size();
       k_delta_.insert(k_delta_.end(), kept_delta_.begin() + from, kept_delta_.begin() + to);
       k_value_.insert(k_value_.end(), kept_value_.begin() + from, kept_value_.begin() + to);
       k_start_[t] = static_cast<int>(before);
+      if (t >= resume)
+        continue; // in the program's rewound state already
       if (!dp_.add_slot(t, std::span<const double>(k_delta_).subspan(before),
                         std::span<const double>(k_value_).subspan(before)))
         return false;
@@ -882,8 +893,7 @@ void continuous_solver::certify(std::span<const double> a) {
   for (int t = 0; t < T; ++t) {
     if (!same_lambda || phi_w_[t] != w[t]) {
       active_loads(t, loads_, nullptr);
-      build_lagrangian_curve(prices_[t], loads_, has_battery_ ? &battery_ : nullptr, w[t],
-                             phi_[t]);
+      build_lagrangian_curve(prices_[t], loads_, has_battery_ ? &battery_ : nullptr, w[t], phi_[t]);
       phi_w_[t] = w[t];
     }
     auto v = lagrangian_slot_value(phi_[t], a[t]);

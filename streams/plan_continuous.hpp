@@ -180,7 +180,7 @@ private:
   std::vector<double> draw_;
   // The program at the best λ, for the certificate.
   std::vector<double> best_lambda_;
-  std::vector<convex_curve> phi_; // the certificate's φ_t, per slot
+  std::vector<convex_curve> phi_;          // the certificate's φ_t, per slot
   std::vector<double> phi_w_, phi_lambda_; // the storage values and λ they were built for
   bool phi_complete_ = false;
   continuous_plan out_;
