@@ -224,6 +224,19 @@ bool continuous_solver::run_program(std::span<const double> a, double& lagrangia
   }
   if (has_battery_ && resume == T)
     dp_.reset(limits_, T);
+  if (!reuse) {
+    // Whether a load's λ equals the grid's price in a slot of its window
+    // (only then does allocate's `eager` matter).
+    program_ties_ = false;
+    for (int t = 0; t < T && !program_ties_; ++t)
+      for (int k = slot_parts_start_[t]; k < slot_parts_start_[t + 1]; ++k) {
+        const double value = lambda_[slot_parts_[k]];
+        if (same_price(value, prices_[t].sell) || same_price(value, prices_[t].buy)) {
+          program_ties_ = true;
+          break;
+        }
+      }
+  }
   for (int t = T - 1; t >= 0; --t) {
     if (!reuse)
       sort_slot_loads(t);
@@ -655,13 +668,23 @@ const continuous_plan& continuous_solver::solve(std::span<const double> a) {
     allocate(a, eager_, new_column());
     if (K == 0)
       break;
+    // Without a tie anywhere `eager` changes nothing: copies of the first.
+    const std::size_t first = columns_.size() - 1;
+    auto add_column = [&] {
+      if (program_ties_) {
+        allocate(a, eager_, new_column());
+      } else {
+        column& c = new_column();
+        c = columns_[first];
+      }
+    };
     std::fill(eager_.begin(), eager_.end(), 1);
-    allocate(a, eager_, new_column());
+    add_column();
     if (K > 1)
       for (int e = 0; e < K; ++e) {
         std::fill(eager_.begin(), eager_.end(), 0);
         eager_[e] = 1;
-        allocate(a, eager_, new_column());
+        add_column();
       }
     if (share_ties(a, lagrangian, weights)) {
       met = true;

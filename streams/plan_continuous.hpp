@@ -166,6 +166,7 @@ private:
   // the battery along the program's path, computed once for all columns.
   std::vector<double> h_argmin_, slot_x_, path_charge_, path_discharge_;
   bool battery_placed_ = false;
+  bool program_ties_ = true; // a load's λ equals the grid's price somewhere (at this λ)
   std::vector<std::pair<int, double>> tied_; // share_ties: (part, room) in a slot
   std::vector<std::uint8_t> eager_, slot_eager_;
   struct offer {
