@@ -199,11 +199,17 @@ void continuous_solver::initial_prices(std::span<const double> a) {
 bool continuous_solver::run_program(std::span<const double> a, double& lagrangian) {
   const int T = horizon_;
   ++out_.programs;
-  // At the last complete program's λ (the next solve starts there) the
-  // slots' loads, h and, where the net load did not move, k are the same:
-  // that program's curves are copied instead of built again.
-  const bool reuse = has_battery_ && program_complete_ && program_lambda_ == lambda_;
-  if (reuse) {
+  // A slot's k depends on its net load and, through the loads active in it,
+  // on λ. Where neither changed since the last complete program (at its λ,
+  // where the next solve starts: every slot whose net load did not move;
+  // at another λ: those without an energy load) that program's curve is
+  // copied instead of built again.
+  const bool previous = has_battery_ && program_complete_;
+  const bool reuse = previous && program_lambda_ == lambda_;
+  auto same_curve = [&](int t) {
+    return a[t] == kept_a_[t] && (reuse || slot_parts_start_[t] == slot_parts_start_[t + 1]);
+  };
+  if (previous) {
     std::swap(k_delta_, kept_delta_);
     std::swap(k_value_, kept_value_);
     std::swap(k_start_, kept_start_);
@@ -214,11 +220,11 @@ bool continuous_solver::run_program(std::span<const double> a, double& lagrangia
   k_value_.clear();
   double total = 0;
   battery_placed_ = false;
-  // The dynamic program also resumes below the last slot whose net load moved.
+  // The dynamic program also resumes below the last slot whose curve changed.
   int resume = T;
-  if (reuse) {
+  if (previous) {
     int unchanged_from = T;
-    while (unchanged_from > 0 && a[unchanged_from - 1] == kept_a_[unchanged_from - 1])
+    while (unchanged_from > 0 && same_curve(unchanged_from - 1))
       --unchanged_from;
     resume = dp_.rewind(unchanged_from);
   }
@@ -242,7 +248,7 @@ bool continuous_solver::run_program(std::span<const double> a, double& lagrangia
       sort_slot_loads(t);
     const std::span<const slot_load> loads(slot_loads_.data() + slot_parts_start_[t],
                                            slot_parts_start_[t + 1] - slot_parts_start_[t]);
-    const bool kept = reuse && a[t] == kept_a_[t];
+    const bool kept = previous && same_curve(t);
     if (kept) {
       const std::size_t from = static_cast<std::size_t>(kept_start_[t]);
       const std::size_t to =
