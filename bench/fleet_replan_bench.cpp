@@ -4,7 +4,14 @@
 // of plain solver threads (2 by default: the issue's "within 60 s on 2
 // cores"), next to that goal and to CBC's time for a sample of the same homes.
 //
-//   fleet_replan_bench [--homes N] [--threads N] [--budget-ms B] [--cbc N] [--seed S]
+//   fleet_replan_bench [--homes N] [--threads N] [--budget-ms B] [--cpu-budget-ms B]
+//                      [--cbc N] [--seed S] [--first F]
+//
+// --first F: the homes F .. F+N-1 (to solve one of the slowest again).
+//
+// --budget-ms: wall-time budget per home (default 1000; 0: none);
+// --cpu-budget-ms: a budget in CPU time of the solving thread (default none),
+// which on a shared machine is the one that means what it says.
 //
 // Each thread takes the next home, builds its problem (as a server would from
 // stored prices and forecasts) and solves it. Printed: the wall time of the
@@ -17,6 +24,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
@@ -55,6 +63,16 @@ testing::problem_mix fleet_home() {
 struct worker_tally {
   std::vector<float> solve_cpu_ms, solve_wall_ms;
   long optimal = 0, budget_stopped = 0, infeasible = 0, failed = 0, fast_path = 0;
+  /// Homes above 50 ms of CPU: what the tail is made of.
+  struct slow_home {
+    long index = 0;
+    double cpu_ms = 0;
+    long nodes = 0;
+    int negative_slots = 0;
+    bool optimal = false;
+  };
+  std::vector<slow_home> slow;
+  double worst_gap = 0; ///< largest relative gap of a plan stopped at the budget
   double generate_cpu_ms = 0;
 };
 
@@ -63,7 +81,8 @@ struct worker_tally {
 int main(int argc, char** argv) {
   long homes = 100'000;
   int threads = 2, cbc_sample = 0;
-  double budget_ms = 1000;
+  double budget_ms = 1000, cpu_budget_ms = 0;
+  long first = 0;
   std::uint64_t seed = 20261127;
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string a = argv[i];
@@ -73,13 +92,17 @@ int main(int argc, char** argv) {
       threads = std::max(1, std::atoi(argv[i + 1]));
     else if (a == "--budget-ms")
       budget_ms = std::atof(argv[i + 1]);
+    else if (a == "--cpu-budget-ms")
+      cpu_budget_ms = std::atof(argv[i + 1]);
+    else if (a == "--first")
+      first = std::atol(argv[i + 1]);
     else if (a == "--cbc")
       cbc_sample = std::atoi(argv[i + 1]);
     else if (a == "--seed")
       seed = std::strtoull(argv[i + 1], nullptr, 10);
     else {
       std::fprintf(stderr, "usage: fleet_replan_bench [--homes N] [--threads N] [--budget-ms B] "
-                           "[--cbc N] [--seed S]\n");
+                           "[--cpu-budget-ms B] [--cbc N] [--seed S] [--first F]\n");
       return 2;
     }
   }
@@ -91,10 +114,15 @@ int main(int argc, char** argv) {
     tally.solve_wall_ms.reserve(static_cast<std::size_t>(homes / threads + 1));
     streams::plan_options options;
     options.explain = false; // a fleet re-plan stores plans; explanations are made when read
-    options.time_budget_ms = budget_ms;
+    if (budget_ms > 0)
+      options.time_budget_ms = budget_ms;
+    else
+      options.time_budget_ms.reset();
+    if (cpu_budget_ms > 0)
+      options.cpu_budget_ms = cpu_budget_ms;
     for (long i; (i = next.fetch_add(1, std::memory_order_relaxed)) < homes;) {
       double g0 = thread_cpu_ms();
-      auto p = testing::random_plan_problem(seed + static_cast<std::uint64_t>(i), mix);
+      auto p = testing::random_plan_problem(seed + static_cast<std::uint64_t>(first + i), mix);
       double cpu0 = thread_cpu_ms();
       tally.generate_cpu_ms += cpu0 - g0;
       auto t0 = std::chrono::steady_clock::now();
@@ -108,8 +136,20 @@ int main(int argc, char** argv) {
         (r.error().code == errc::infeasible ? tally.infeasible : tally.failed)++;
         continue;
       }
+      if (cpu > 50) {
+        worker_tally::slow_home s;
+        s.index = first + i;
+        s.cpu_ms = cpu;
+        s.nodes = r->nodes;
+        s.optimal = r->optimal;
+        for (double e : p.export_price)
+          s.negative_slots += e < 0;
+        tally.slow.push_back(s);
+      }
       tally.optimal += r->optimal;
       tally.budget_stopped += !r->optimal;
+      if (!r->optimal)
+        tally.worst_gap = std::max(tally.worst_gap, r->gap);
       tally.fast_path += r->optimal && r->nodes == 0;
     }
   };
@@ -129,6 +169,7 @@ int main(int argc, char** argv) {
     cpu.insert(cpu.end(), t.solve_cpu_ms.begin(), t.solve_cpu_ms.end());
     wall.insert(wall.end(), t.solve_wall_ms.begin(), t.solve_wall_ms.end());
     total.optimal += t.optimal;
+    total.worst_gap = std::max(total.worst_gap, t.worst_gap);
     total.budget_stopped += t.budget_stopped;
     total.infeasible += t.infeasible;
     total.failed += t.failed;
@@ -140,9 +181,9 @@ int main(int argc, char** argv) {
     cpu_sum_s += v / 1000;
   double on_free_cores_s = cpu_sum_s / threads;
 
-  std::printf(
-      "fleet re-plan: %ld one-day homes (96 slots), %d solver threads, budget %.0f ms/home\n",
-      homes, threads, budget_ms);
+  std::printf("fleet re-plan: %ld one-day homes (96 slots), %d solver threads, budget %.0f ms/home "
+              "(wall; 0: none), %.0f ms/home (CPU; 0: none)\n",
+              homes, threads, budget_ms, cpu_budget_ms);
   double load[1]{};
   if (getloadavg(load, 1) != 1)
     load[0] = -1;
@@ -177,27 +218,57 @@ int main(int argc, char** argv) {
               percentile(wall, 0.999),
               wall.empty() ? 0.0 : *std::max_element(wall.begin(), wall.end()));
   std::printf("  plans: %ld proven optimal (%ld by the fast path alone), %ld stopped at the budget "
-              "(feasible, with bound), %ld infeasible, %ld failed\n",
-              total.optimal, total.fast_path, total.budget_stopped, total.infeasible, total.failed);
+              "(feasible, with bound; largest gap %.2g), %ld infeasible, %ld failed\n",
+              total.optimal, total.fast_path, total.budget_stopped, total.worst_gap,
+              total.infeasible, total.failed);
+  {
+    std::vector<worker_tally::slow_home> slow;
+    for (const auto& t : tallies)
+      slow.insert(slow.end(), t.slow.begin(), t.slow.end());
+    std::sort(slow.begin(), slow.end(),
+              [](const auto& l, const auto& r) { return l.cpu_ms > r.cpu_ms; });
+    std::printf("  homes above 50 ms of CPU: %zu; the slowest (home: CPU ms, LP nodes, "
+                "negative-price slots):",
+                slow.size());
+    for (std::size_t k = 0; k < slow.size() && k < 10; ++k)
+      std::printf(" %ld: %.0f, %ld, %d%s;", slow[k].index, slow[k].cpu_ms, slow[k].nodes,
+                  slow[k].negative_slots, slow[k].optimal ? "" : " (budget)");
+    std::printf("\n");
+  }
   std::printf("  memory: peak resident %.1f MiB (%.1f MiB before the solves)\n",
               bench::proc_status_kib("VmHWM") / 1024.0, rss_before / 1024.0);
   std::fflush(stdout);
 
   if (cbc_sample > 0) {
+    // The engine solves each sampled home again with the same options, for
+    // the cost comparison (CBC's plan is the exact optimum).
+    streams::plan_options options;
+    options.explain = false;
+    if (budget_ms > 0)
+      options.time_budget_ms = budget_ms;
+    else
+      options.time_budget_ms.reset();
+    if (cpu_budget_ms > 0)
+      options.cpu_budget_ms = cpu_budget_ms;
     std::vector<double> cbc_cpu;
+    double worst_diff = 0;
     for (int i = 0; i < cbc_sample && i < homes; ++i) {
-      auto p = testing::random_plan_problem(seed + static_cast<std::uint64_t>(i), mix);
+      auto p = testing::random_plan_problem(seed + static_cast<std::uint64_t>(first + i), mix);
       auto c = testing::solve_with_cbc(p, {.time_limit_s = 120});
       cbc_cpu.push_back(c.solve_cpu_ms);
+      auto r = streams::solve_plan(p, options);
+      if (c.optimal && r)
+        worst_diff =
+            std::max(worst_diff, std::abs(r->cost - c.cost) / std::max(std::abs(c.cost), 1e-9));
     }
     double cbc_sum = 0;
     for (double v : cbc_cpu)
       cbc_sum += v;
     double per_home = cbc_sum / std::max<std::size_t>(1, cbc_cpu.size());
     std::printf("  peer: CBC on %zu of the homes: CPU ms/home median %.2f mean %.2f -> %.0f s for "
-                "the fleet on %d cores\n",
+                "the fleet on %d cores; largest relative cost difference %.2g\n",
                 cbc_cpu.size(), percentile(cbc_cpu, 0.5), per_home,
-                per_home * static_cast<double>(homes) / 1000 / threads, threads);
+                per_home * static_cast<double>(homes) / 1000 / threads, threads, worst_diff);
   }
   return 0;
 }

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <ctime>
 
 namespace hems::streams::lp {
 
@@ -14,6 +15,12 @@ constexpr int refactor_every = 30;  // eta columns before a fresh factorization
 constexpr double min_weight = 1e-8;
 
 } // namespace
+
+double thread_cpu_ms() {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) * 1e3 + static_cast<double>(ts.tv_nsec) * 1e-6;
+}
 
 dual_simplex::dual_simplex(const model& m) : model_(m), m_(m.rows()), n_(m.cols()) {
   const int total = n_ + m_;
@@ -107,6 +114,7 @@ void dual_simplex::set_basis(const std::vector<int>& basic_vars) {
   std::fill(weight_.begin(), weight_.end(), 1.0);
   factor_ok_ = false;
   primal_dirty_ = duals_dirty_ = true;
+  duals_fresh_ = false;
 }
 
 void dual_simplex::set_bounds(int j, double lo, double up) {
@@ -126,6 +134,7 @@ void dual_simplex::set_bounds(int j, double lo, double up) {
 }
 
 bool dual_simplex::refactor() {
+  duals_fresh_ = false; // a new factorization's prices may differ in the last bits
   for (int attempt = 0; attempt < 3; ++attempt) {
     for (int k = 0; k < m_; ++k)
       column(head_[k], basis_cols_[k]);
@@ -216,6 +225,7 @@ void dual_simplex::compute_duals() {
   for (int j = 0; j < total; ++j)
     d_[j] = state_[j] == basic ? 0.0 : cost_[j] - dot_column(j, y_);
   duals_dirty_ = false;
+  duals_fresh_ = true;
 }
 
 bool dual_simplex::fix_dual_infeasibilities() {
@@ -285,11 +295,15 @@ double dual_simplex::reduced_cost(int j) const {
 }
 
 double dual_simplex::safe_bound() {
-  duals();
+  // Fresh prices: the nonbasic reduced costs are already in d_, computed by
+  // the same formula from the same y (bit for bit what this would compute).
+  const bool reuse = duals_fresh_;
+  if (!reuse)
+    duals();
   const int total = n_ + m_;
   double bound = 0, magnitude = 0;
   for (int j = 0; j < total; ++j) {
-    double dj = cost_[j] - dot_column(j, y_);
+    double dj = reuse && state_[j] != basic ? d_[j] : cost_[j] - dot_column(j, y_);
     double term = std::min(lo_[j] * dj, up_[j] * dj);
     bound += term;
     magnitude += std::abs(term);
@@ -311,6 +325,7 @@ void dual_simplex::restore(const snapshot& s) {
     pos_[head_[k]] = k;
   factor_ok_ = false;
   primal_dirty_ = duals_dirty_ = true;
+  duals_fresh_ = false;
 }
 
 status dual_simplex::solve(const limits& lim) {
@@ -345,6 +360,9 @@ status dual_simplex::solve(const limits& lim) {
       return status::time_limit;
     if ((done & 15) == 15) {
       if (std::chrono::steady_clock::now() >= lim.deadline)
+        return status::time_limit;
+      if (lim.cpu_deadline_ms < std::numeric_limits<double>::infinity() &&
+          thread_cpu_ms() >= lim.cpu_deadline_ms)
         return status::time_limit;
     }
     if (lim.cutoff < std::numeric_limits<double>::infinity() && (done & 3) == 3 &&
@@ -530,6 +548,7 @@ status dual_simplex::solve(const limits& lim) {
     state_[q] = basic;
     state_[p] = target == lo_[p] ? at_lower : at_upper;
     factor_.update(alpha_col_, r);
+    duals_fresh_ = false;
     ++iterations_;
   }
 }

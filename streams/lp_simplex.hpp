@@ -31,9 +31,15 @@ enum class status {
   failed,     ///< numerical trouble that refactorizing did not cure
 };
 
+/// CPU time the calling thread has used, in ms (CLOCK_THREAD_CPUTIME_ID):
+/// what a time budget counts on a machine whose cores are shared.
+double thread_cpu_ms();
+
 struct limits {
   double cutoff = std::numeric_limits<double>::infinity();
   std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max();
+  /// Stop when thread_cpu_ms() reaches this (infinity: no CPU-time limit).
+  double cpu_deadline_ms = std::numeric_limits<double>::infinity();
   long max_iterations = 1'000'000;
 };
 
@@ -107,6 +113,9 @@ private:
   basis_factor factor_;
   bool factor_ok_ = false;
   bool primal_dirty_ = true, duals_dirty_ = true;
+  // y_ and d_ are exactly what compute_duals() gives for the current basis
+  // (no pivot since): safe_bound() reuses them.
+  bool duals_fresh_ = false;
   // Nonbasic columns whose bound moved since the last solve, with how far
   // they moved: applied to x_B with one ftran instead of recomputing it.
   std::vector<std::pair<int, double>> moved_;

@@ -98,6 +98,26 @@ continuous_solver::continuous_solver(const plan_problem& p) : problem_(p) {
       slot_parts_[fill[t]++] = static_cast<int>(e);
   lambda_.assign(parts_.size(), 0.0);
   k_start_.assign(horizon_ + 1, 0);
+  kept_start_.assign(horizon_ + 1, 0);
+  slot_loads_.resize(slot_parts_.size());
+  slot_load_parts_.resize(slot_parts_.size());
+  h_argmin_.assign(horizon_, 0.0);
+}
+
+continuous_solver::column& continuous_solver::new_column() {
+  if (spare_columns_.empty()) {
+    columns_.emplace_back();
+  } else {
+    columns_.push_back(std::move(spare_columns_.back()));
+    spare_columns_.pop_back();
+  }
+  return columns_.back();
+}
+
+void continuous_solver::clear_columns() {
+  for (auto& c : columns_)
+    spare_columns_.push_back(std::move(c));
+  columns_.clear();
 }
 
 void continuous_solver::active_loads(int t, std::vector<slot_load>& out,
@@ -122,6 +142,24 @@ void continuous_solver::active_loads(int t, std::vector<slot_load>& out,
     out[at] = l;
     if (parts)
       (*parts)[at] = e;
+  }
+}
+
+void continuous_solver::sort_slot_loads(int t) {
+  // As active_loads, into the program's per-slot lists.
+  const int begin = slot_parts_start_[t];
+  int end = begin;
+  for (int k = begin; k < slot_parts_start_[t + 1]; ++k) {
+    int e = slot_parts_[k];
+    slot_load l{lambda_[e], parts_[e].max_kw};
+    int at = end++;
+    while (at > begin && slot_loads_[at - 1].value < l.value) {
+      slot_loads_[at] = slot_loads_[at - 1];
+      slot_load_parts_[at] = slot_load_parts_[at - 1];
+      --at;
+    }
+    slot_loads_[at] = l;
+    slot_load_parts_[at] = e;
   }
 }
 
@@ -161,14 +199,72 @@ void continuous_solver::initial_prices(std::span<const double> a) {
 bool continuous_solver::run_program(std::span<const double> a, double& lagrangian) {
   const int T = horizon_;
   ++out_.programs;
+  // A slot's k depends on its net load and, through the loads active in it,
+  // on λ. Where neither changed since the last complete program (at its λ,
+  // where the next solve starts: every slot whose net load did not move;
+  // at another λ: those without an energy load) that program's curve is
+  // copied instead of built again.
+  const bool previous = has_battery_ && program_complete_;
+  const bool reuse = previous && program_lambda_ == lambda_;
+  auto same_curve = [&](int t) {
+    return a[t] == kept_a_[t] && (reuse || slot_parts_start_[t] == slot_parts_start_[t + 1]);
+  };
+  if (previous) {
+    std::swap(k_delta_, kept_delta_);
+    std::swap(k_value_, kept_value_);
+    std::swap(k_start_, kept_start_);
+    std::swap(program_a_, kept_a_);
+  }
+  program_complete_ = false;
   k_delta_.clear();
   k_value_.clear();
   double total = 0;
-  if (has_battery_)
+  battery_placed_ = false;
+  // The dynamic program also resumes below the last slot whose curve changed.
+  int resume = T;
+  if (previous) {
+    int unchanged_from = T;
+    while (unchanged_from > 0 && same_curve(unchanged_from - 1))
+      --unchanged_from;
+    resume = dp_.rewind(unchanged_from);
+  }
+  if (has_battery_ && resume == T)
     dp_.reset(limits_, T);
+  if (!reuse) {
+    // Whether a load's λ equals the grid's price in a slot of its window
+    // (only then does allocate's `eager` matter).
+    program_ties_ = false;
+    for (int t = 0; t < T && !program_ties_; ++t)
+      for (int k = slot_parts_start_[t]; k < slot_parts_start_[t + 1]; ++k) {
+        const double value = lambda_[slot_parts_[k]];
+        if (same_price(value, prices_[t].sell) || same_price(value, prices_[t].buy)) {
+          program_ties_ = true;
+          break;
+        }
+      }
+  }
   for (int t = T - 1; t >= 0; --t) {
-    active_loads(t, loads_, nullptr);
-    build_grid_curve(prices_[t], loads_, h_curve_);
+    if (!reuse)
+      sort_slot_loads(t);
+    const std::span<const slot_load> loads(slot_loads_.data() + slot_parts_start_[t],
+                                           slot_parts_start_[t + 1] - slot_parts_start_[t]);
+    const bool kept = previous && same_curve(t);
+    if (kept) {
+      const std::size_t from = static_cast<std::size_t>(kept_start_[t]);
+      const std::size_t to =
+          t == 0 ? kept_delta_.size() : static_cast<std::size_t>(kept_start_[t - 1]);
+      std::size_t before = k_delta_.size();
+      k_delta_.insert(k_delta_.end(), kept_delta_.begin() + from, kept_delta_.begin() + to);
+      k_value_.insert(k_value_.end(), kept_value_.begin() + from, kept_value_.begin() + to);
+      k_start_[t] = static_cast<int>(before);
+      if (t >= resume)
+        continue; // in the program's rewound state already
+      if (!dp_.add_slot(t, std::span<const double>(k_delta_).subspan(before),
+                        std::span<const double>(k_value_).subspan(before)))
+        return false;
+      continue;
+    }
+    build_grid_curve(prices_[t], loads, h_curve_);
     if (!has_battery_) {
       double v = h_curve_(a[t]);
       if (v == unbounded)
@@ -176,6 +272,7 @@ bool continuous_solver::run_program(std::span<const double> a, double& lagrangia
       total += v;
       continue;
     }
+    h_argmin_[t] = h_curve_.left_slope < 0 ? h_curve_.argmin() : 0.0;
     std::size_t before = k_delta_.size();
     if (!build_battery_curve(h_curve_, a[t], battery_, curve_delta_, curve_value_))
       return false;
@@ -186,6 +283,9 @@ bool continuous_solver::run_program(std::span<const double> a, double& lagrangia
       return false;
   }
   if (has_battery_) {
+    program_a_.assign(a.begin(), a.end());
+    program_lambda_ = lambda_;
+    program_complete_ = true;
     total = dp_.finish();
     if (total == unbounded)
       return false;
@@ -197,35 +297,58 @@ bool continuous_solver::run_program(std::span<const double> a, double& lagrangia
   return true;
 }
 
+void continuous_solver::place_battery(std::span<const double> a) {
+  // The battery along the last program's path: the same in every column of
+  // the program (only the loads' tie-breaking differs between them).
+  const int T = horizon_;
+  path_charge_.resize(T);
+  path_discharge_.resize(T);
+  slot_x_.resize(T);
+  for (int t = 0; t < T; ++t) {
+    double power = battery_power(prices_[t].sell, h_argmin_[t], a[t], battery_, path_delta_[t]);
+    split_battery_power(battery_, path_delta_[t], power, path_charge_[t], path_discharge_[t]);
+    slot_x_[t] = a[t] + power;
+  }
+  battery_placed_ = true;
+}
+
 void continuous_solver::allocate(std::span<const double> a, std::span<const std::uint8_t> eager,
                                  column& out) {
   // The plan along the last program's path: battery, loads and grid, slot by
   // slot. Loads tied with the grid's price draw if `eager`.
   const int T = horizon_;
+  if (has_battery_ && !battery_placed_)
+    place_battery(a);
   out.cost = 0;
   out.energy.assign(parts_.size(), 0.0);
-  out.charge.assign(has_battery_ ? T : 0, 0.0);
-  out.discharge.assign(has_battery_ ? T : 0, 0.0);
+  if (has_battery_) {
+    out.charge.assign(path_charge_.begin(), path_charge_.end());
+    out.discharge.assign(path_discharge_.begin(), path_discharge_.end());
+  } else {
+    out.charge.clear();
+    out.discharge.clear();
+  }
   out.power.assign(
       parts_.empty() ? 0 : parts_.back().offset + parts_.back().last - parts_.back().first, 0.0);
   for (int t = 0; t < T; ++t) {
-    active_loads(t, loads_, &load_parts_);
-    double x = a[t];
-    if (has_battery_) {
-      build_grid_curve(prices_[t], loads_, h_curve_);
-      double power = battery_power(h_curve_, a[t], battery_, path_delta_[t]);
-      split_battery_power(battery_, path_delta_[t], power, out.charge[t], out.discharge[t]);
-      x += power;
+    const double x = has_battery_ ? slot_x_[t] : a[t];
+    const int begin = slot_parts_start_[t];
+    const std::size_t n = static_cast<std::size_t>(slot_parts_start_[t + 1] - begin);
+    if (n == 0) {
+      out.cost += grid_cost(prices_[t], x); // allocate_loads without loads: the grid takes x
+      continue;
     }
-    draw_.resize(loads_.size());
-    slot_eager_.resize(loads_.size());
-    for (std::size_t k = 0; k < loads_.size(); ++k)
-      slot_eager_[k] = eager.empty() ? 0 : eager[load_parts_[k]];
-    double g = allocate_loads(prices_[t], loads_, x, draw_, slot_eager_);
-    for (std::size_t k = 0; k < loads_.size(); ++k) {
-      const auto& part = parts_[load_parts_[k]];
+    const std::span<const slot_load> loads(slot_loads_.data() + begin, n);
+    const int* load_parts = slot_load_parts_.data() + begin;
+    draw_.resize(n);
+    slot_eager_.resize(n);
+    for (std::size_t k = 0; k < n; ++k)
+      slot_eager_[k] = eager.empty() ? 0 : eager[load_parts[k]];
+    double g = allocate_loads(prices_[t], loads, x, draw_, slot_eager_);
+    for (std::size_t k = 0; k < n; ++k) {
+      const auto& part = parts_[load_parts[k]];
       out.power[part.offset + t - part.first] = draw_[k];
-      out.energy[load_parts_[k]] += draw_[k];
+      out.energy[load_parts[k]] += draw_[k];
     }
     out.cost += grid_cost(prices_[t], g);
   }
@@ -423,7 +546,7 @@ bool continuous_solver::share_ties(std::span<const double> a, double lagrangian,
   // the import price): a small transport problem, solved as a maximum flow.
   const int K = static_cast<int>(parts_.size());
   const std::size_t base = columns_.size() - (K > 1 ? K + 2 : 2);
-  const column low = columns_[base];
+  const column& low = columns_[base]; // until the plan's column is added
   double short_total = 0;
   for (int e = 0; e < K; ++e) {
     double d = parts_[e].need - low.energy[e];
@@ -439,7 +562,7 @@ bool continuous_solver::share_ties(std::span<const double> a, double lagrangian,
   auto& arcs = tie_arcs_;
   arcs.clear();
   int nodes = 2 + K;
-  std::vector<std::pair<int, double>> tied; // (part, room)
+  auto& tied = tied_; // (part, room)
   if (short_total > energy_tol)
     for (int t = 0; t < T; ++t) {
       const auto& s = prices_[t];
@@ -483,8 +606,8 @@ bool continuous_solver::share_ties(std::span<const double> a, double lagrangian,
   if (short_total > energy_tol && flow_.run(source, sink, 1e-12) < short_total - energy_tol)
     return false;
   // The plan, checked: cap, powers, and its cost against the bound.
-  columns_.push_back(low);
-  column& plan = columns_.back();
+  column& plan = new_column(); // (low is not used past here: it may have moved)
+  plan = columns_[base];
   for (const auto& ta : arcs) {
     double f = flow_.flow(ta.arc);
     if (f <= 0)
@@ -523,12 +646,15 @@ const continuous_plan& continuous_solver::solve(std::span<const double> a) {
   if (!have_lambda_ && K > 0)
     initial_prices(a);
   have_lambda_ = true;
-  columns_.clear();
+  clear_columns();
   radius_.clear();
 
   double best = -unbounded;
   best_lambda_ = lambda_;
-  std::vector<double> weights{1.0}, next;
+  std::vector<double>& weights = weights_;
+  std::vector<double>& next = next_lambda_;
+  weights.assign(1, 1.0);
+  next.clear();
   bool met = K == 0;
   eager_.assign(K, 0);
   for (int round = 0; round < max_programs_; ++round) {
@@ -545,19 +671,26 @@ const continuous_plan& continuous_solver::solve(std::span<const double> a) {
     // (all optimal for λ; mixing them meets the energies exactly when λ is
     // right), one load at a time when there are several.
     std::fill(eager_.begin(), eager_.end(), 0);
-    columns_.emplace_back();
-    allocate(a, eager_, columns_.back());
+    allocate(a, eager_, new_column());
     if (K == 0)
       break;
+    // Without a tie anywhere `eager` changes nothing: copies of the first.
+    const std::size_t first = columns_.size() - 1;
+    auto add_column = [&] {
+      if (program_ties_) {
+        allocate(a, eager_, new_column());
+      } else {
+        column& c = new_column();
+        c = columns_[first];
+      }
+    };
     std::fill(eager_.begin(), eager_.end(), 1);
-    columns_.emplace_back();
-    allocate(a, eager_, columns_.back());
+    add_column();
     if (K > 1)
       for (int e = 0; e < K; ++e) {
         std::fill(eager_.begin(), eager_.end(), 0);
         eager_[e] = 1;
-        columns_.emplace_back();
-        allocate(a, eager_, columns_.back());
+        add_column();
       }
     if (share_ties(a, lagrangian, weights)) {
       met = true;
@@ -600,7 +733,9 @@ const continuous_plan& continuous_solver::solve(std::span<const double> a) {
   // The plan: the master's combination of DP plans.
   out_.charge_kw.assign(has_battery_ ? T : 0, 0.0);
   out_.discharge_kw.assign(has_battery_ ? T : 0, 0.0);
-  out_.power_kw.assign(problem_.loads.size(), {});
+  out_.power_kw.resize(problem_.loads.size()); // the inner vectors' memory kept
+  for (auto& power : out_.power_kw)
+    power.clear();
   for (const auto& part : parts_)
     out_.power_kw[part.load].assign(T, 0.0);
   if (met) {
@@ -677,14 +812,17 @@ const continuous_plan& continuous_solver::solve(std::span<const double> a) {
   return out_;
 }
 
-void continuous_solver::storage_values(std::vector<double>& w) const {
+void continuous_solver::storage_values(std::vector<double>& w) {
   const int T = horizon_;
   w.assign(T, 0.0);
   // Storage values: w_t must lie in k_t's subdifferential at δ_t, stay
   // equal while the state of charge is strictly inside its limits, and may
   // only fall past a slot that ends empty (rise past one that ends full).
   // Backward: the set of values each w_t can take; forward: pick.
-  std::vector<double> lo(T), hi(T);
+  std::vector<double>& lo = storage_lo_;
+  std::vector<double>& hi = storage_hi_;
+  lo.assign(T, 0.0);
+  hi.assign(T, 0.0);
   auto subdifferential = [&](int t, double& l, double& r) {
     int begin = k_start_[t];
     int end = t == 0 ? static_cast<int>(k_delta_.size()) : k_start_[t - 1];
@@ -776,9 +914,17 @@ void continuous_solver::certify(std::span<const double> a) {
   out_.slope_hi.assign(T, 0.0);
   double bound = 0;
   phi_.resize(T);
+  // φ_t depends on λ and w_t only: the last certificate's curves stay where
+  // both are the same (its λ is usually this one, and w is piecewise constant).
+  const bool same_lambda = phi_complete_ && phi_lambda_ == lambda_;
+  phi_complete_ = false;
+  phi_w_.resize(T);
   for (int t = 0; t < T; ++t) {
-    active_loads(t, loads_, nullptr);
-    build_lagrangian_curve(prices_[t], loads_, has_battery_ ? &battery_ : nullptr, w[t], phi_[t]);
+    if (!same_lambda || phi_w_[t] != w[t]) {
+      active_loads(t, loads_, nullptr);
+      build_lagrangian_curve(prices_[t], loads_, has_battery_ ? &battery_ : nullptr, w[t], phi_[t]);
+      phi_w_[t] = w[t];
+    }
     auto v = lagrangian_slot_value(phi_[t], a[t]);
     if (v.value == unbounded) {
       out_.bound = unbounded;
@@ -792,6 +938,8 @@ void continuous_solver::certify(std::span<const double> a) {
     out_.slope_lo[t] = v.slope_lo;
     out_.slope_hi[t] = v.slope_hi;
   }
+  phi_lambda_ = lambda_;
+  phi_complete_ = true;
   if (has_battery_) {
     for (int t = 0; t < T; ++t) {
       double coef = t + 1 < T ? w[t] - w[t + 1] : w[t];

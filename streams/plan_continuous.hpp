@@ -113,10 +113,14 @@ private:
   void newton_price(int part, std::span<const double> a, const column& reference);
   bool share_ties(std::span<const double> a, double lagrangian, std::vector<double>& weights);
   void set_box(bool improved);
-  void storage_values(std::vector<double>& w) const;
+  void storage_values(std::vector<double>& w);
   void initial_prices(std::span<const double> a);
   void certify(std::span<const double> a);
   void active_loads(int t, std::vector<slot_load>& out, std::vector<int>* parts) const;
+  void sort_slot_loads(int t);
+  void place_battery(std::span<const double> a);
+  column& new_column();
+  void clear_columns();
 
   const plan_problem& problem_;
   int horizon_ = 0;
@@ -131,20 +135,39 @@ private:
   std::vector<double> lambda_;
   std::vector<double> radius_, box_lo_, box_hi_; // the master's trust region (several loads)
   std::vector<double> storage_;                  // storage values of the last program
+  std::vector<double> storage_lo_, storage_hi_;  // storage_values' scratch
+  std::vector<double> weights_, next_lambda_;    // solve's master weights and next λ
   bool have_lambda_ = false;
   double relative_gap_ = 1e-9, absolute_gap_ = 1e-9;
   double big_price_ = 1;
   int max_programs_ = 40;
 
   std::vector<column> columns_;
+  std::vector<column> spare_columns_; // cleared columns, their memory kept
   // Scratch for one program.
   soc_program dp_;
   convex_curve h_curve_;
   std::vector<double> k_delta_, k_value_, curve_delta_, curve_value_;
   std::vector<int> k_start_; // per slot: its curve's points in k_delta_/k_value_
+  // The last complete program's net load and λ (its curves are k_*), and the
+  // one before it (kept_*), for run_program's reuse.
+  std::vector<double> program_a_, program_lambda_, kept_a_;
+  std::vector<double> kept_delta_, kept_value_;
+  std::vector<int> kept_start_;
+  bool program_complete_ = false;
   std::vector<double> path_delta_, path_soc_;
   std::vector<slot_load> loads_;
-  std::vector<int> load_parts_;
+  // Per program, laid out like slot_parts_: each slot's loads at the
+  // program's λ by decreasing value, and their parts. Every allocation of
+  // the program reads them instead of sorting again.
+  std::vector<slot_load> slot_loads_;
+  std::vector<int> slot_load_parts_;
+  // Per program: where h is least per slot (for the battery's overlap), and
+  // the battery along the program's path, computed once for all columns.
+  std::vector<double> h_argmin_, slot_x_, path_charge_, path_discharge_;
+  bool battery_placed_ = false;
+  bool program_ties_ = true; // a load's λ equals the grid's price somewhere (at this λ)
+  std::vector<std::pair<int, double>> tied_; // share_ties: (part, room) in a slot
   std::vector<std::uint8_t> eager_, slot_eager_;
   struct offer {
     double price, kw;
@@ -158,7 +181,9 @@ private:
   std::vector<double> draw_;
   // The program at the best λ, for the certificate.
   std::vector<double> best_lambda_;
-  std::vector<convex_curve> phi_; // the certificate's φ_t, per slot
+  std::vector<convex_curve> phi_;          // the certificate's φ_t, per slot
+  std::vector<double> phi_w_, phi_lambda_; // the storage values and λ they were built for
+  bool phi_complete_ = false;
   continuous_plan out_;
 };
 

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <set>
 
+#include "streams/lp_simplex.hpp"
 #include "streams/plan_continuous.hpp"
 
 namespace hems::streams {
@@ -122,13 +123,17 @@ decompose_outcome decompose_plan(const plan_problem& p, const decompose_limits& 
   // moving there saves by the cut (<= 0).
   std::vector<int> cheapest(n);
   std::vector<double> gain(n);
+  // priced(y, c, s) of the last best_starts, per cycle and start (keep_cut's table).
+  std::vector<std::vector<double>> priced_starts(n);
   auto best_starts = [&](const std::vector<double>& y, const std::vector<int>& at) {
     double total = 0;
     for (int c = 0; c < n; ++c) {
       double best = unbounded;
       cheapest[c] = cycles[c].first;
+      priced_starts[c].clear();
       for (int s = cycles[c].first; s <= cycles[c].last; ++s) {
         double v = priced(y, c, s);
+        priced_starts[c].push_back(v);
         if (v < best) {
           best = v;
           cheapest[c] = s;
@@ -138,7 +143,7 @@ decompose_outcome decompose_plan(const plan_problem& p, const decompose_limits& 
         gain[c] = best;
       } else {
         // The current start on ties (it is finite: the solve was there).
-        const double here = priced(y, c, at[c]);
+        const double here = priced_starts[c][at[c] - cycles[c].first];
         if (here <= best + 1e-12 * (1 + std::abs(here)))
           cheapest[c] = at[c];
         gain[c] = cheapest[c] == at[c] ? 0.0 : best - here;
@@ -155,13 +160,12 @@ decompose_outcome decompose_plan(const plan_problem& p, const decompose_limits& 
     std::vector<std::vector<double>> table;
   };
   std::vector<cut> cuts;
-  auto keep_cut = [&](double bound, const std::vector<double>& y, const std::vector<int>& at) {
+  // (Right after best_starts with the same y: its priced_starts are this cut's table.)
+  auto keep_cut = [&](double bound, const std::vector<int>& at) {
     cut k;
     k.constant = bound;
-    k.table.resize(n);
+    k.table = priced_starts;
     for (int c = 0; c < n; ++c) {
-      for (int s = cycles[c].first; s <= cycles[c].last; ++s)
-        k.table[c].push_back(priced(y, c, s));
       if (!at.empty())
         k.constant -= k.table[c][at[c] - cycles[c].first];
     }
@@ -263,7 +267,7 @@ decompose_outcome decompose_plan(const plan_problem& p, const decompose_limits& 
     cut_prices(c, at);
     out.bound = std::max(out.bound, c.bound + best_starts(y, at));
     if (n > 0)
-      keep_cut(c.bound, y, at);
+      keep_cut(c.bound, at);
     const bool improved = c.has_plan && offer_plan(c, at);
     // The exact per-cycle cut costs about as much as the solve: only when
     // the linear one did not already close the gap.
@@ -273,7 +277,8 @@ decompose_outcome decompose_plan(const plan_problem& p, const decompose_limits& 
   };
   auto out_of_work = [&] {
     return out.solves >= limits.max_solves || out.programs >= limits.max_programs ||
-           std::chrono::steady_clock::now() >= limits.deadline;
+           std::chrono::steady_clock::now() >= limits.deadline ||
+           (limits.cpu_deadline_ms < unbounded && lp::thread_cpu_ms() >= limits.cpu_deadline_ms);
   };
 
   auto finish = [&] {

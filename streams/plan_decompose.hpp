@@ -24,6 +24,7 @@
 // discharge at negative export prices.
 
 #include <chrono>
+#include <limits>
 
 #include "streams/plan.hpp"
 #include "streams/plan_problem.hpp"
@@ -40,6 +41,8 @@ struct decompose_limits {
   /// Boxes of the window search examined before giving up.
   int max_boxes = 400;
   std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max();
+  /// Stop when lp::thread_cpu_ms() reaches this (infinity: no CPU-time limit).
+  double cpu_deadline_ms = std::numeric_limits<double>::infinity();
 };
 
 struct decompose_outcome {

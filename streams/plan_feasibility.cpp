@@ -99,7 +99,7 @@ std::string explain_infeasible_relaxation(const plan_problem& p, const plan_lp& 
         first = t;
       last = t;
     }
-    battery = battery || used(lp.soc_row[t]);
+    battery = battery || used(lp.soc_row[t]) || used(lp.source_row[t]);
   }
   std::string who = loads.empty() ? std::string("the base load")
                                   : cat(loads.size() == 1 ? "load " : "loads ", quoted_list(loads));

@@ -36,6 +36,10 @@ plan_lp build_plan_lp(const plan_problem& p) {
   lp.mode_row.assign(T, -1);
   lp.room_row.assign(T, -1);
   lp.reserve_row.assign(T, -1);
+  lp.source_row.assign(T, -1);
+  // base - pv: positive where the slot needs power, negative where solar
+  // leaves a surplus.
+  auto deficit = [&](int t) { return p.base_load_kw[t] - p.pv_kw[t]; };
   if (has_battery) {
     for (int t = 0; t < T; ++t) {
       double rhs = t == 0 ? b.soc_kwh : 0;
@@ -49,6 +53,9 @@ plan_lp build_plan_lp(const plan_problem& p) {
           double before = t == 0 ? b.soc_kwh : 0;
           lp.room_row[t] = m.add_row(-b.capacity_kwh - before, b.capacity_kwh - before);
           lp.reserve_row[t] = m.add_row(-b.capacity_kwh + before, -b.min_soc_kwh + before);
+          // Its lower bound only keeps the row's logical boxed: the import
+          // column is at most most_load[t].
+          lp.source_row[t] = m.add_row(-most_load[t] - 1, std::max(0.0, -deficit(t)));
         }
   }
 
@@ -61,6 +68,8 @@ plan_lp build_plan_lp(const plan_problem& p) {
     double cap = p.max_import_kw ? std::min(*p.max_import_kw, most_load[t]) : most_load[t];
     lp.import_col[t] = m.add_col(0, cap, p.import_price[t] * h);
     m.entry(lp.balance_row[t], 1);
+    if (lp.source_row[t] >= 0)
+      m.entry(lp.source_row[t], -1);
     double most_export = p.pv_kw[t] + (has_battery ? b.max_discharge_kw : 0);
     lp.export_col[t] = m.add_col(0, most_export, -p.export_price[t] * h);
     m.entry(lp.balance_row[t], -1);
@@ -72,6 +81,7 @@ plan_lp build_plan_lp(const plan_problem& p) {
     if (lp.mode_row[t] >= 0) {
       m.entry(lp.mode_row[t], 1 / b.max_charge_kw);
       m.entry(lp.room_row[t], b.charge_efficiency * h);
+      m.entry(lp.source_row[t], 1 + std::max(0.0, deficit(t)) / b.max_charge_kw);
     }
     lp.discharge_col[t] = m.add_col(0, b.max_discharge_kw, 0);
     m.entry(lp.balance_row[t], 1);
@@ -79,6 +89,8 @@ plan_lp build_plan_lp(const plan_problem& p) {
     if (lp.mode_row[t] >= 0) {
       m.entry(lp.mode_row[t], 1 / b.max_discharge_kw);
       m.entry(lp.reserve_row[t], h / b.discharge_efficiency);
+      if (deficit(t) < 0)
+        m.entry(lp.source_row[t], -deficit(t) / b.max_discharge_kw);
     }
     double soc_lo = t + 1 == T ? std::max(b.min_soc_kwh, b.soc_kwh) : b.min_soc_kwh;
     lp.soc_col[t] = m.add_col(soc_lo, b.capacity_kwh, 0);
@@ -163,6 +175,7 @@ plan_lp build_plan_lp(const plan_problem& p) {
       basis[lp.mode_row[t]] = n + lp.mode_row[t];
       basis[lp.room_row[t]] = n + lp.room_row[t];
       basis[lp.reserve_row[t]] = n + lp.reserve_row[t];
+      basis[lp.source_row[t]] = n + lp.source_row[t];
     }
   }
   return lp;

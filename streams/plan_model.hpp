@@ -15,6 +15,9 @@
 //   mode_t:     c_t/max_charge + d_t/max_discharge <= 1   where export_price_t < 0
 //   room_t:     eta_c h c_t + s_{t-1} <= capacity           (same slots)
 //   reserve_t:  h/eta_d d_t - s_{t-1} <= -min_soc           (same slots)
+//   source_t:   (1 + def+_t/max_charge) c_t - u_t + sur_t/max_discharge d_t
+//                 <= sur_t                                  (same slots)
+//               with def+ = max(0, base - pv), sur = max(0, pv - base)
 // Cost: import_price_t h u_t - export_price_t h v_t.
 //
 // The battery may not charge and discharge in the same slot (the plan carries
@@ -26,6 +29,17 @@
 // discharging alone above the minimum) and keep the relaxation from burning
 // energy through a full or empty battery, which it otherwise does wherever
 // consuming pays.
+//
+// The source row keeps it from burning energy elsewhere too: in one mode the
+// battery charges only from import and the solar surplus (c <= u + sur, as
+// the loads and the export only take power away; with a deficit the import
+// must also cover it: c + def <= u), in the other it does not charge at all.
+// Weighting each mode's inequality by its share of the slot (at least
+// c/max_charge for charging, d/max_discharge for discharging) gives the row,
+// valid for every plan whose battery keeps one direction per slot. The
+// relaxation without it charges and discharges at once in every surplus slot
+// of a negative-price day (the mode row alone allows half power both ways),
+// and branch and bound had to fix those slots one by one.
 
 #include <vector>
 
@@ -43,6 +57,7 @@ struct plan_lp {
   std::vector<int> balance_row, soc_row;
   std::vector<int> mode_row;              ///< per slot, -1 where the modes need no row
   std::vector<int> room_row, reserve_row; ///< per slot, -1 with mode_row
+  std::vector<int> source_row;            ///< per slot, -1 with mode_row
   /// An energy load: p columns for slots first_slot, first_slot+1, ...
   struct energy_part {
     int load = 0;

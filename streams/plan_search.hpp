@@ -6,9 +6,11 @@
 //
 // - Bounds: each node's LP relaxation, taken from lp::dual_simplex::safe_bound
 //   so that pruning never relies on solver tolerances.
-// - Branching: a fractional load's start window is split at the mean of its
-//   fractional starts (both halves exclude part of the fractional solution);
-//   a battery slot that both charges and discharges is split into its modes.
+// - Branching: a battery slot that both charges and discharges (where that
+//   pays; the slot where netting the overlap out costs most) is split into
+//   its modes first; then a fractional load's start
+//   window is split at the mean of its fractional starts (both halves
+//   exclude part of the fractional solution).
 // - Search order: dive into the child holding more of the fractional
 //   solution, then continue from the open node with the lowest bound.
 // - Reduced-cost fixing: with a node's row prices y held, forcing a start
@@ -35,6 +37,13 @@ namespace hems::streams {
 
 struct search_limits {
   std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max();
+  /// Stop when lp::thread_cpu_ms() reaches this (infinity: no CPU-time limit).
+  double cpu_deadline_ms = std::numeric_limits<double>::infinity();
+  bool past_deadline() const {
+    return std::chrono::steady_clock::now() >= deadline ||
+           (cpu_deadline_ms < std::numeric_limits<double>::infinity() &&
+            lp::thread_cpu_ms() >= cpu_deadline_ms);
+  }
   /// A plan is proven optimal when no open node can beat it by more than
   /// max(absolute_gap, relative_gap * |cost|).
   double relative_gap = 1e-7;

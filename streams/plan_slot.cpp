@@ -169,6 +169,15 @@ double battery_power(const convex_curve& h, double a, const slot_battery& b, dou
   return std::clamp(target, p, std::max(p, power_hi(b, delta)));
 }
 
+double battery_power(double h_left_slope, double h_argmin, double a, const slot_battery& b,
+                     double delta) {
+  double p = power_lo(b, delta);
+  if (!(h_left_slope < 0 && b.alpha < b.beta && b.charge > 0 && b.discharge > 0))
+    return p;
+  double target = h_argmin - a;
+  return std::clamp(target, p, std::max(p, power_hi(b, delta)));
+}
+
 void split_battery_power(const slot_battery& b, double delta, double power, double& charge,
                          double& discharge) {
   if (b.alpha >= b.beta) {
@@ -211,11 +220,13 @@ bool build_battery_curve(const convex_curve& h, double a, const slot_battery& b,
   add(0);
   for (double xk : h.x)
     add(delta_lo(b, xk - a));
-  if (overlap_possible(h, b)) {
+  const bool overlap = overlap_possible(h, b);
+  const double h_min = overlap ? h.argmin() : 0.0; // once, not per point below
+  if (overlap) {
     add(b.alpha * b.charge - b.beta * b.discharge);
     for (double xk : h.x)
       add(delta_hi(b, xk - a));
-    double m = h.argmin();
+    double m = h_min;
     if (m != unbounded && m != -unbounded) {
       add(delta_lo(b, m - a));
       add(delta_hi(b, m - a));
@@ -234,7 +245,7 @@ bool build_battery_curve(const convex_curve& h, double a, const slot_battery& b,
   delta.front() = std::min(delta.front(), lo) < lo ? lo : delta.front();
 
   for (double d : delta)
-    value.push_back(h(a + battery_power(h, a, b, d)));
+    value.push_back(h(a + battery_power(h.left_slope, h_min, a, b, d)));
 
   // Lower convex hull: k is convex, this only removes rounding kinks.
   std::size_t n = 0;

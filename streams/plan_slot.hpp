@@ -92,6 +92,11 @@ double allocate_loads(const slot_prices& s, std::span<const slot_load> loads_by_
 /// change δ, given h and the net load a: without any overlap where h only
 /// rises, else the net power closest to h's minimum that δ allows.
 double battery_power(const convex_curve& h, double a, const slot_battery& b, double delta);
+/// The same from h's left slope and its argmin (h.argmin(), read only
+/// where overlap is possible, i.e. h.left_slope < 0), for callers that keep
+/// those two numbers per slot instead of the curve.
+double battery_power(double h_left_slope, double h_argmin, double a, const slot_battery& b,
+                     double delta);
 
 /// Charge and discharge (kW) that give state-of-charge change δ and net power p.
 void split_battery_power(const slot_battery& b, double delta, double power, double& charge,

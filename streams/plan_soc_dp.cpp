@@ -28,6 +28,27 @@ void soc_program::reset(const soc_limits& limits, int slots) {
   placed_start_.assign(slots + 1, 0);
   placed_at_.clear();
   placed_length_.clear();
+  checkpoints_.resize(static_cast<std::size_t>(slots / checkpoint_every + 1));
+  for (auto& c : checkpoints_)
+    c.valid = false;
+}
+
+int soc_program::rewind(int unchanged_from) {
+  int c = std::max(unchanged_from, 0);
+  c = (c + checkpoint_every - 1) / checkpoint_every * checkpoint_every;
+  if (c >= slots_ || checkpoints_.empty() || !checkpoints_[c / checkpoint_every].valid)
+    return slots_;
+  const auto& saved = checkpoints_[c / checkpoint_every];
+  x0_ = saved.x0;
+  v0_ = saved.v0;
+  segments_.assign(saved.segments.begin(), saved.segments.end());
+  first_ = 0;
+  placed_at_.resize(saved.placed);
+  placed_length_.resize(saved.placed);
+  for (int t = 0; t < c; ++t)
+    if (t % checkpoint_every == 0)
+      checkpoints_[t / checkpoint_every].valid = false; // until added again
+  return c;
 }
 
 bool soc_program::add_slot(int t, std::span<const double> delta, std::span<const double> value) {
@@ -102,6 +123,14 @@ bool soc_program::add_slot(int t, std::span<const double> delta, std::span<const
   v0_ = v;
   segments_.swap(merged_);
   first_ = f;
+  if (t % checkpoint_every == 0) {
+    auto& saved = checkpoints_[t / checkpoint_every];
+    saved.valid = true;
+    saved.x0 = x0_;
+    saved.v0 = v0_;
+    saved.placed = placed_at_.size();
+    saved.segments.assign(segments_.begin() + static_cast<std::ptrdiff_t>(first_), segments_.end());
+  }
   return true;
 }
 

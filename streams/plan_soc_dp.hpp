@@ -30,6 +30,12 @@ class soc_program {
 public:
   /// Starts a program over `slots` slots; add them last to first.
   void reset(const soc_limits& limits, int slots);
+  /// Instead of reset(): the last program's slots from `unchanged_from` on
+  /// had the same curves as this one will have (same limits and slots, that
+  /// program complete). Rewinds to its state after the nearest saved slot c
+  /// >= unchanged_from and returns c: add slots c-1 down to 0 next. Returns
+  /// `slots` (nothing kept, as after reset()) when no such state is saved.
+  int rewind(int unchanged_from);
   /// Adds slot t (t = slots-1 first) with k_t given as points (delta
   /// increasing, value convex). False when no state satisfies every limit.
   bool add_slot(int t, std::span<const double> delta, std::span<const double> value);
@@ -53,6 +59,15 @@ private:
   std::vector<double> right_end_, left_end_;
   std::vector<int> placed_start_;
   std::vector<double> placed_at_, placed_length_;
+  // The state after every slot t with t % checkpoint_every == 0, for rewind().
+  static constexpr int checkpoint_every = 8;
+  struct checkpoint {
+    bool valid = false;
+    double x0 = 0, v0 = 0;
+    std::size_t placed = 0;
+    std::vector<segment> segments;
+  };
+  std::vector<checkpoint> checkpoints_;
 };
 
 } // namespace hems::streams

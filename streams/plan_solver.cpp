@@ -13,6 +13,7 @@ namespace hems::streams {
 
 result<plan_result> solve_plan(const plan_problem& p, const plan_options& options) {
   auto started = std::chrono::steady_clock::now();
+  const double started_cpu_ms = lp::thread_cpu_ms();
   if (auto reason = find_infeasibility(p))
     return fail(errc::infeasible, *reason);
 
@@ -22,6 +23,8 @@ result<plan_result> solve_plan(const plan_problem& p, const plan_options& option
   if (options.time_budget_ms)
     limits.deadline =
         started + std::chrono::microseconds(static_cast<long long>(*options.time_budget_ms * 1000));
+  if (options.cpu_budget_ms)
+    limits.cpu_deadline_ms = started_cpu_ms + *options.cpu_budget_ms;
   auto tolerance = [&](double cost) {
     return std::max(limits.absolute_gap, limits.relative_gap * std::abs(cost));
   };
@@ -31,6 +34,7 @@ result<plan_result> solve_plan(const plan_problem& p, const plan_options& option
   fast.relative_gap = limits.relative_gap;
   fast.absolute_gap = limits.absolute_gap;
   fast.deadline = limits.deadline;
+  fast.cpu_deadline_ms = limits.cpu_deadline_ms;
   // A program costs O(horizon); a week whose energy prices do not settle in
   // a few programs (several EV sessions against one battery) is proven
   // sooner by the LP, so long horizons get fewer before falling back.

@@ -21,6 +21,10 @@ struct plan_options {
   /// keeps a server's worker bounded while typical homes finish in
   /// milliseconds.
   std::optional<double> time_budget_ms = 10'000;
+  /// The same in CPU time of the calling thread (on a machine whose cores are
+  /// shared, wall time mostly measures the wait for a core). Both may be set;
+  /// the first to run out stops the search.
+  std::optional<double> cpu_budget_ms;
   /// Optimality tolerance: optimal means no plan is cheaper by more than
   /// max(absolute_gap, relative_gap * |cost|).
   double relative_gap = 1e-7;

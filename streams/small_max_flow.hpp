@@ -43,8 +43,9 @@ public:
   double run(int source, int sink, double epsilon) {
     const int n = static_cast<int>(first_.size());
     double total = 0;
-    std::vector<int> via(n);
-    std::vector<int> queue;
+    auto& via = via_;
+    auto& queue = queue_;
+    via.resize(n);
     for (;;) {
       std::fill(via.begin(), via.end(), -1);
       queue.assign(1, source);
@@ -71,6 +72,7 @@ public:
 private:
   std::vector<int> first_, to_, next_;
   std::vector<double> cap_;
+  std::vector<int> via_, queue_; // run()'s scratch, kept between runs
 };
 
 } // namespace hems::streams

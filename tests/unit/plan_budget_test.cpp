@@ -48,6 +48,20 @@ BOOST_AUTO_TEST_CASE(a_tiny_budget_still_gives_a_valid_plan_with_its_gap) {
   BOOST_TEST(json.find("\"gap\"") != std::string::npos);
 }
 
+BOOST_AUTO_TEST_CASE(a_tiny_cpu_budget_stops_the_search_the_same_way) {
+  auto p = hard_problem();
+  streams::plan_options options;
+  options.time_budget_ms.reset(); // only the thread's CPU time counts
+  options.cpu_budget_ms = 0.01;
+  auto r = streams::solve_plan(p, options);
+  BOOST_REQUIRE(r.has_value());
+  BOOST_TEST(!r->optimal);
+  BOOST_TEST(r->bound <= r->cost);
+  auto check = testing::check_plan_json(p, streams::plan_to_json(p, *r));
+  BOOST_TEST(check.ok(), check.summary());
+  BOOST_TEST(check.status == "feasible");
+}
+
 BOOST_AUTO_TEST_CASE(more_time_never_gives_a_worse_plan_and_bounds_stay_valid) {
   auto p = hard_problem();
   streams::plan_options quick, longer;
