@@ -8,14 +8,19 @@
 // Samples enter where the write path hands committed samples to the actors
 // (the fleet directory, in batches as the writer commits them); storage is
 // measured by ingest_bench (300 k samples/s through RocksDB, three times this
-// load) and left out here so the figure is the actors'. No usage windows.
+// load) and left out here so the figure is the actors', unless --storage:
+// then each batch is first committed to a real RocksDB store (write-ahead
+// log, no fsync: the telemetry link's policy) on the sending thread, as the
+// writer does, and the latency runs from before the commit. No usage windows.
 //
 //   build/release/bench/scale_bench                      # 100,000 homes x 10 devices, 30 s
 //   build/release/bench/scale_bench --homes 1000 --seconds 5
+//   build/release/bench/scale_bench --storage             # RocksDB commit before the actors
 
 #include <algorithm>
 #include <atomic>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <malloc.h>
@@ -25,11 +30,13 @@
 #include <vector>
 
 #include <caf/all.hpp>
+#include <unistd.h>
 
 #include "actors/fleet_directory.hpp"
 #include "actors/live_board.hpp"
 #include "app/cli_options.hpp"
 #include "bench/bench_util.hpp"
+#include "storage/store.hpp"
 
 using namespace hems;
 using namespace hems::bench;
@@ -96,9 +103,36 @@ double percentile(std::vector<double>& xs, double p) {
   return xs[i];
 }
 
-result run(const fleet& f, double seconds, std::size_t threads, std::size_t batch) {
+// The write path's commit of one batch, when the run has storage.
+void commit(storage::store* db, const actors::sample_list& list) {
+  if (!db)
+    return;
+  auto b = db->new_batch();
+  for (const auto& s : list)
+    b->put_sample(s);
+  if (auto ok = db->commit(*b, storage::durability::os_buffered); !ok) {
+    std::fprintf(stderr, "commit: %s\n", ok.error().detail.c_str());
+    std::exit(1);
+  }
+}
+
+result run(const fleet& f, double seconds, std::size_t threads, std::size_t batch,
+           bool with_storage) {
   result out;
   long rss_before = proc_status_kib("VmRSS");
+  std::unique_ptr<storage::store> db;
+  auto dir = std::filesystem::temp_directory_path() /
+             ("hems-scale-bench-" + std::to_string(::getpid()) + "-" + std::to_string(f.homes));
+  if (with_storage) {
+    std::filesystem::remove_all(dir);
+    auto opened = storage::open_rocksdb_store(
+        {.dir = dir, .retention = {}, .time = std::make_shared<system_clock>()});
+    if (!opened) {
+      std::fprintf(stderr, "open: %s\n", opened.error().detail.c_str());
+      std::exit(1);
+    }
+    db = std::move(*opened);
+  }
   caf::actor_system_config config;
   config.set("logger.verbosity", caf::atom("quiet"));
   config.set("logger.console", caf::atom("none"));
@@ -126,6 +160,7 @@ result run(const fleet& f, double seconds, std::size_t threads, std::size_t batc
         pending.push_back(make_sample(h, d, 1));
       if (pending.size() >= batch) {
         sent += pending.size();
+        commit(db.get(), pending);
         caf::anon_send(directory, actors::ingest_atom::value, std::move(pending));
         pending = {};
         while (sent - applied() > 200'000) // a bounded queue, as the writer's
@@ -133,6 +168,7 @@ result run(const fleet& f, double seconds, std::size_t threads, std::size_t batc
       }
     }
     sent += pending.size();
+    commit(db.get(), pending);
     caf::anon_send(directory, actors::ingest_atom::value, std::move(pending));
     while (applied() < sent)
       std::this_thread::sleep_for(std::chrono::milliseconds(5));
@@ -217,6 +253,7 @@ result run(const fleet& f, double seconds, std::size_t threads, std::size_t batc
               probes.push_back(std::move(p));
           }
           new_probes.clear();
+          commit(db.get(), list);
           caf::anon_send(directory, actors::ingest_atom::value, std::move(list));
           list = {};
         }
@@ -238,6 +275,9 @@ result run(const fleet& f, double seconds, std::size_t threads, std::size_t batc
     out.max_ms = latencies_ms.empty() ? 0 : latencies_ms.back();
     caf::anon_send_exit(directory, caf::exit_reason::user_shutdown);
   }
+  db.reset();
+  if (with_storage)
+    std::filesystem::remove_all(dir);
   return out;
 }
 
@@ -268,7 +308,7 @@ void print(const char* label, const fleet& f, const result& r) {
 
 int main(int argc, char** argv) {
   auto opts = app::cli_options::parse(std::vector<std::string>(argv + 1, argv + argc),
-                                      {"homes", "devices", "seconds", "threads", "batch"});
+                                      {"homes", "devices", "seconds", "threads", "batch"}, {"storage"});
   if (!opts) {
     std::cerr << opts.error().detail << '\n';
     return 2;
@@ -280,13 +320,15 @@ int main(int argc, char** argv) {
   auto threads = static_cast<std::size_t>(*opts->integer("threads", 0, 0, 256));
   auto batch = static_cast<std::size_t>(*opts->integer("batch", 1000, 1, 100'000));
   std::setvbuf(stdout, nullptr, _IOLBF, 0);
-  std::printf("scale benchmark: one sample per device every 10 s, batches of %zu, %u cores, "
+  bool with_storage = opts->has("storage");
+  std::printf("scale benchmark: one sample per device every 10 s, batches of %zu, %s, %u cores, "
               "load average %s\n",
-              batch, std::thread::hardware_concurrency(), load_average().c_str());
+              batch, with_storage ? "committed to RocksDB first" : "no storage",
+              std::thread::hardware_concurrency(), load_average().c_str());
   fleet small{100, big.devices_per_home};
-  auto peer = run(small, std::min(seconds, 10.0), threads, batch);
+  auto peer = run(small, std::min(seconds, 10.0), threads, batch, with_storage);
   print("peer", small, peer);
-  auto at_scale = run(big, seconds, threads, batch);
+  auto at_scale = run(big, seconds, threads, batch, with_storage);
   print("scale", big, at_scale);
   std::printf("  load average at the end: %s\n", load_average().c_str());
   std::printf("  goals: RSS < 3,072 MiB, p99 < 50 ms at %s samples/s\n",
