@@ -72,6 +72,22 @@ std::expected<cluster::fleet_answer, http_reply> ask_fleet(cluster_services& s,
   return out;
 }
 
+void write_missing_shares(json_writer& w, const std::vector<cluster::missing_share>& missing) {
+  w.begin_array();
+  for (const auto& m : missing) {
+    w.begin_object()
+        .field("node", m.node)
+        .field("reason", m.reason)
+        .field("share", m.share)
+        .key("homes")
+        .begin_array();
+    for (const auto& h : m.homes)
+      w.value(h);
+    w.end_array().end_object();
+  }
+  w.end_array();
+}
+
 std::string fleet_answer_json(const cluster::fleet_answer& a) {
   json_writer w;
   w.begin_object();
@@ -92,19 +108,9 @@ std::string fleet_answer_json(const cluster::fleet_answer& a) {
     }
     w.end_array();
   }
-  w.key("missing").begin_array();
-  for (const auto& m : a.missing) {
-    w.begin_object()
-        .field("node", m.node)
-        .field("reason", m.reason)
-        .field("share", m.share)
-        .key("homes")
-        .begin_array();
-    for (const auto& h : m.homes)
-      w.value(h);
-    w.end_array().end_object();
-  }
-  w.end_array().field("complete", a.complete()).end_object();
+  w.key("missing");
+  write_missing_shares(w, a.missing);
+  w.field("complete", a.complete()).end_object();
   return w.take();
 }
 

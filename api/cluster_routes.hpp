@@ -13,6 +13,7 @@
 
 #include "api/http.hpp"
 #include "cluster/messages.hpp"
+#include "core/json_writer.hpp"
 
 namespace hems::api {
 
@@ -31,6 +32,8 @@ cluster::fleet_query scoped_fleet_query(const http_request& req, std::string kin
 /// The merged answer of every member (503 when this node does not answer).
 std::expected<cluster::fleet_answer, http_reply> ask_fleet(cluster_services& s,
                                                            const cluster::fleet_query& q);
+/// The array of shares an answer lacks: [{node, reason, share, homes}].
+void write_missing_shares(json_writer& w, const std::vector<cluster::missing_share>& missing);
 /// {totals..., "nodes": [...], "rows": [...], "missing": [...], "complete": bool}
 std::string fleet_answer_json(const cluster::fleet_answer& a);
 

@@ -128,22 +128,6 @@ void write_event(json_writer& w, const dr_event& e, millis now,
   w.end_object();
 }
 
-void write_missing(json_writer& w, const std::vector<cluster::missing_share>& missing) {
-  w.key("missing").begin_array();
-  for (const auto& m : missing) {
-    w.begin_object()
-        .field("node", m.node)
-        .field("reason", m.reason)
-        .field("share", m.share)
-        .key("homes")
-        .begin_array();
-    for (const auto& h : m.homes)
-      w.value(h);
-    w.end_array().end_object();
-  }
-  w.end_array();
-}
-
 double value_of(const std::map<std::string, double>& values, const char* name) {
   auto it = values.find(name);
   return it == values.end() ? 0.0 : it->second;
@@ -177,7 +161,8 @@ std::function<void(json_writer&)> delivery_of(const std::optional<cluster::fleet
         .begin_object()
         .field("complete", a->complete())
         .field("homes_reached", value_of(a->totals, "homes_reached"));
-    write_missing(w, a->missing);
+    w.key("missing");
+    write_missing_shares(w, a->missing);
     w.end_object();
   };
 }
@@ -431,7 +416,8 @@ http_reply get_event(dr_services& s, const http_request& req) {
       .field("shed_kwh", shed_kwh)
       .field("average_shed_kw", quarters_known ? shed_kwh / (quarters_known * 0.25) : 0.0)
       .end_object();
-  write_missing(w, answer.missing);
+  w.key("missing");
+  write_missing_shares(w, answer.missing);
   w.field("complete", answer.complete()).end_object().end_object();
   return json_reply(200, w.take());
 }

@@ -164,22 +164,6 @@ std::expected<fleet_selection, http_reply> homes_asked(fleet_services& s, const 
   return asked;
 }
 
-void write_missing_shares(json_writer& w, const std::vector<cluster::missing_share>& missing) {
-  w.begin_array();
-  for (const auto& m : missing) {
-    w.begin_object()
-        .field("node", m.node)
-        .field("reason", m.reason)
-        .field("share", m.share)
-        .key("homes")
-        .begin_array();
-    for (const auto& h : m.homes)
-      w.value(h);
-    w.end_array().end_object();
-  }
-  w.end_array();
-}
-
 http_reply get_fleet_homes(fleet_services& s, const http_request& req) {
   if (auto bad = reject_unknown_params(req, {"group"}))
     return *bad;

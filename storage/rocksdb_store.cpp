@@ -76,22 +76,22 @@ enum cf_index : std::size_t {
   cf_count
 };
 constexpr const char* cf_names[cf_count] = {
-  "default", "devices",       "samples", "settings", "commands",     "tokens",
-  "audit",   "sample_chunks", "windows", "homes",    "notifications",
-  "fleet_groups", "dr_events", "schedules"};
+    "default",       "devices",      "samples",       "settings", "commands",
+    "tokens",        "audit",        "sample_chunks", "windows",  "homes",
+    "notifications", "fleet_groups", "dr_events",     "schedules"};
 
 cf_index cf_of(collection c) {
   switch (c) {
-    case collection::tokens:
-      return cf_tokens;
-    case collection::audit:
-      return cf_audit;
-    case collection::fleet_groups:
-      return cf_fleet_groups;
-    case collection::dr_events:
-      return cf_dr_events;
-    case collection::schedules:
-      return cf_schedules;
+  case collection::tokens:
+    return cf_tokens;
+  case collection::audit:
+    return cf_audit;
+  case collection::fleet_groups:
+    return cf_fleet_groups;
+  case collection::dr_events:
+    return cf_dr_events;
+  case collection::schedules:
+    return cf_schedules;
   }
   return cf_default;
 }
@@ -497,9 +497,8 @@ public:
       }
       // The chunk's samples, then the keys' (newer where both hold a place).
       hour.insert(hour.end(), loose.begin() + i, loose.begin() + j);
-      std::stable_sort(hour.begin(), hour.end(), [](const sample& a, const sample& b) {
-        return place_of(a) < place_of(b);
-      });
+      std::stable_sort(hour.begin(), hour.end(),
+                       [](const sample& a, const sample& b) { return place_of(a) < place_of(b); });
       std::vector<sample> unique;
       unique.reserve(hour.size());
       for (auto& s : hour) {

@@ -26,6 +26,7 @@
 #include "streams/preferences.hpp"
 #include "tests/support/hems_process.hpp"
 #include "tests/support/http_client.hpp"
+#include "tests/support/obedient_home.hpp"
 #include "tests/support/temp_dir.hpp"
 
 using namespace hems;
@@ -36,68 +37,6 @@ namespace {
 
 const std::map<std::string, std::string> json_type{{"Content-Type", "application/json"}};
 constexpr millis quarter_ms = 15 * 60'000;
-
-struct device {
-  device_kind kind;
-  device_state state;
-  double power_on_w;
-};
-
-struct simulated_home {
-  std::string home;
-  std::map<std::string, device> devices;
-  std::vector<command> received;
-  std::uint64_t seq = 0;
-
-  std::string batch(millis now) {
-    json_writer w;
-    w.begin_array();
-    ++seq;
-    for (const auto& [id, d] : devices) {
-      sample s;
-      s.home = home;
-      s.device = id;
-      s.ts_ms = now;
-      s.seq = seq;
-      s.kind = d.kind;
-      s.state = d.state;
-      s.power_w = d.state == device_state::on ? d.power_on_w : 0;
-      write_sample(w, s);
-    }
-    w.end_array();
-    return w.take();
-  }
-
-  adapters::hub_command_ack obey(const command& c) {
-    received.push_back(c);
-    auto it = devices.find(c.device);
-    if (it == devices.end())
-      return {c.id, command_status::failed, "no such device"};
-    if (c.action == command_action::off)
-      it->second.state = device_state::off;
-    else if (c.action == command_action::on || c.action == command_action::start)
-      it->second.state = device_state::on;
-    return {c.id, command_status::done, ""};
-  }
-};
-
-double device_power(std::uint16_t port, const std::string& home, const std::string& id) {
-  auto r = http_get(port, "/devices?home=" + home);
-  simdjson::dom::parser p;
-  auto doc = p.parse(r.body);
-  if (doc.error())
-    return -1;
-  simdjson::dom::array devices;
-  if (doc["devices"].get(devices))
-    return -1;
-  for (auto d : devices) {
-    std::string_view did;
-    double power;
-    if (!d["id"].get(did) && did == id && !d["power_w"].get(power))
-      return power;
-  }
-  return -1;
-}
 
 // The start_ms GET /plan gives the schedule's load, if placed.
 std::optional<std::int64_t> planned_start(std::uint16_t port, const std::string& home,
@@ -128,9 +67,9 @@ BOOST_AUTO_TEST_CASE(a_run_lands_in_the_cheapest_window_and_the_appliance_runs_t
   millis target = (real_now / quarter_ms + 2) * quarter_ms - 90'000;
   millis offset_s = (target - real_now) / 1000;
   temp_dir dir;
-  hems_process server{dir.path() / "data",
-                      {"--rate-limit", "0", "--time-zone", "UTC", "--clock-offset",
-                       std::to_string(offset_s)}};
+  hems_process server{
+      dir.path() / "data",
+      {"--rate-limit", "0", "--time-zone", "UTC", "--clock-offset", std::to_string(offset_s)}};
   auto port = server.http_port();
   zmq::context_t ctx{1};
   system_clock time{offset_s * 1000};
@@ -144,8 +83,8 @@ BOOST_AUTO_TEST_CASE(a_run_lands_in_the_cheapest_window_and_the_appliance_runs_t
   simulated_home home;
   home.home = "h-run";
   home.devices = {
-      {"dishwasher", {device_kind::appliance, device_state::off, 1800}},
-      {"kitchen-fridge", {device_kind::plug, device_state::on, 90}},
+      {"dishwasher", {device_kind::appliance, device_state::off, 1800, {}}},
+      {"kitchen-fridge", {device_kind::plug, device_state::on, 90, {}}},
   };
   auto handler = [&](const command& c) { return home.obey(c); };
   millis last_sent = 0;
@@ -206,16 +145,13 @@ BOOST_AUTO_TEST_CASE(a_run_lands_in_the_cheapest_window_and_the_appliance_runs_t
   BOOST_TEST(plan.find("\"saving\":") != std::string::npos);
 
   // Nothing starts before the planned time.
-  for (const auto& c : home.received)
-    BOOST_TEST(!(c.device == "dishwasher" && c.action == command_action::start));
+  BOOST_TEST(!has_command(home, "dishwasher", command_action::start));
 
   // The scheduler fires the planned start when it is due, not before.
   BOOST_REQUIRE(eventually(
       [&] {
         tick();
-        return std::any_of(home.received.begin(), home.received.end(), [](const command& c) {
-          return c.device == "dishwasher" && c.action == command_action::start;
-        });
+        return has_command(home, "dishwasher", command_action::start);
       },
       std::chrono::milliseconds{cheap - time.now_ms() + 90'000}));
   millis fired = time.now_ms();
