@@ -76,6 +76,19 @@ struct worker_tally {
   double generate_cpu_ms = 0;
 };
 
+// The options every solve of the re-plan uses (budgets of 0: none).
+streams::plan_options replan_options(double budget_ms, double cpu_budget_ms) {
+  streams::plan_options options;
+  options.explain = false; // a fleet re-plan stores plans; explanations are made when read
+  if (budget_ms > 0)
+    options.time_budget_ms = budget_ms;
+  else
+    options.time_budget_ms.reset();
+  if (cpu_budget_ms > 0)
+    options.cpu_budget_ms = cpu_budget_ms;
+  return options;
+}
+
 } // namespace
 
 int main(int argc, char** argv) {
@@ -112,14 +125,7 @@ int main(int argc, char** argv) {
   auto work = [&](worker_tally& tally) {
     tally.solve_cpu_ms.reserve(static_cast<std::size_t>(homes / threads + 1));
     tally.solve_wall_ms.reserve(static_cast<std::size_t>(homes / threads + 1));
-    streams::plan_options options;
-    options.explain = false; // a fleet re-plan stores plans; explanations are made when read
-    if (budget_ms > 0)
-      options.time_budget_ms = budget_ms;
-    else
-      options.time_budget_ms.reset();
-    if (cpu_budget_ms > 0)
-      options.cpu_budget_ms = cpu_budget_ms;
+    auto options = replan_options(budget_ms, cpu_budget_ms);
     for (long i; (i = next.fetch_add(1, std::memory_order_relaxed)) < homes;) {
       double g0 = thread_cpu_ms();
       auto p = testing::random_plan_problem(seed + static_cast<std::uint64_t>(first + i), mix);
@@ -242,14 +248,7 @@ int main(int argc, char** argv) {
   if (cbc_sample > 0) {
     // The engine solves each sampled home again with the same options, for
     // the cost comparison (CBC's plan is the exact optimum).
-    streams::plan_options options;
-    options.explain = false;
-    if (budget_ms > 0)
-      options.time_budget_ms = budget_ms;
-    else
-      options.time_budget_ms.reset();
-    if (cpu_budget_ms > 0)
-      options.cpu_budget_ms = cpu_budget_ms;
+    auto options = replan_options(budget_ms, cpu_budget_ms);
     std::vector<double> cbc_cpu;
     double worst_diff = 0;
     for (int i = 0; i < cbc_sample && i < homes; ++i) {

@@ -36,33 +36,19 @@ BOOST_AUTO_TEST_CASE(an_empty_home_switches_its_lights_off_but_never_the_fridge)
   auto port = server.http_port();
   zmq::context_t ctx{1};
   system_clock time;
-  adapters::hub_client_options o;
-  o.endpoint = server.hub_endpoint();
-  o.hub = "hub-away";
-  o.homes = {"h-away"};
-  o.ack_timeout_ms = 2000;
-  adapters::hub_client hub{ctx, o, time};
-
-  simulated_home home;
-  home.home = "h-away";
-  home.devices = {
+  simulated_home devices;
+  devices.home = "h-away";
+  devices.devices = {
       {"hall-light", {device_kind::light, device_state::on, 40, {}}},
       {"tv-plug", {device_kind::plug, device_state::on, 80, {}}},
       {"kitchen-fridge", {device_kind::plug, device_state::on, 90, {}}},
       {"heat-pump", {device_kind::hvac, device_state::on, 900, {}}},
       {"pir-hall", {device_kind::presence, device_state::unknown, 0, true}},
   };
-  auto handler = [&](const command& c) { return home.obey(c); };
   // Like a real hub: every device's state once a second.
-  millis last_sent = 0;
-  auto tick = [&] {
-    auto now = time.now_ms();
-    if (now - last_sent >= 1000) {
-      hub.send(home.batch(now), home.devices.size());
-      last_sent = now;
-    }
-    hub.poll(20ms, handler);
-  };
+  obedient_hub hub{ctx, server.hub_endpoint(), "hub-away", std::move(devices), time};
+  auto& home = hub.home;
+  auto tick = [&] { hub.tick(); };
   BOOST_REQUIRE(eventually([&] {
     tick();
     return device_power(port, "h-away", "kitchen-fridge") == 90;
@@ -150,28 +136,14 @@ BOOST_AUTO_TEST_CASE(high_use_in_peak_hours_warns_once) {
   auto port = server.http_port();
   zmq::context_t ctx{1};
   system_clock time;
-  adapters::hub_client_options o;
-  o.endpoint = server.hub_endpoint();
-  o.hub = "hub-peak";
-  o.homes = {"h-peak"};
-  o.ack_timeout_ms = 2000;
-  adapters::hub_client hub{ctx, o, time};
-  simulated_home home;
-  home.home = "h-peak";
-  home.devices = {
+  simulated_home devices;
+  devices.home = "h-peak";
+  devices.devices = {
       {"heat-pump", {device_kind::hvac, device_state::on, 2500, {}}},
       {"oven", {device_kind::appliance, device_state::on, 2000, {}}},
   };
-  auto handler = [&](const command& c) { return home.obey(c); };
-  millis last_sent = 0;
-  auto tick = [&] {
-    auto now = time.now_ms();
-    if (now - last_sent >= 1000) {
-      hub.send(home.batch(now), home.devices.size());
-      last_sent = now;
-    }
-    hub.poll(20ms, handler);
-  };
+  obedient_hub hub{ctx, server.hub_endpoint(), "hub-peak", std::move(devices), time};
+  auto tick = [&] { hub.tick(); };
   // Peak hours all day, a 4 kW cap: the home's 4.5 kW is over it.
   auto put = http_request(port, "PUT", "/preferences?home=h-peak",
                           R"({"time_zone": "UTC", "import_cap_w": 4000,

@@ -73,29 +73,15 @@ BOOST_AUTO_TEST_CASE(a_run_lands_in_the_cheapest_window_and_the_appliance_runs_t
   auto port = server.http_port();
   zmq::context_t ctx{1};
   system_clock time{offset_s * 1000};
-  adapters::hub_client_options o;
-  o.endpoint = server.hub_endpoint();
-  o.hub = "hub-run";
-  o.homes = {"h-run"};
-  o.ack_timeout_ms = 2000;
-  adapters::hub_client hub{ctx, o, time};
-
-  simulated_home home;
-  home.home = "h-run";
-  home.devices = {
+  simulated_home devices;
+  devices.home = "h-run";
+  devices.devices = {
       {"dishwasher", {device_kind::appliance, device_state::off, 1800, {}}},
       {"kitchen-fridge", {device_kind::plug, device_state::on, 90, {}}},
   };
-  auto handler = [&](const command& c) { return home.obey(c); };
-  millis last_sent = 0;
-  auto tick = [&] {
-    auto now = time.now_ms();
-    if (now - last_sent >= 1000) {
-      hub.send(home.batch(now), home.devices.size());
-      last_sent = now;
-    }
-    hub.poll(20ms, handler);
-  };
+  obedient_hub hub{ctx, server.hub_endpoint(), "hub-run", std::move(devices), time};
+  auto& home = hub.home;
+  auto tick = [&] { hub.tick(); };
   BOOST_REQUIRE(eventually([&] {
     tick();
     return device_power(port, "h-run", "kitchen-fridge") == 90;

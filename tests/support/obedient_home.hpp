@@ -5,12 +5,14 @@
 // draws its power). Also: reading one device's live power over REST.
 
 #include <algorithm>
+#include <chrono>
 #include <map>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include <simdjson.h>
+#include <zmq.hpp>
 
 #include "adapters/hub_client.hpp"
 #include "core/command.hpp"
@@ -88,5 +90,41 @@ inline double device_power(std::uint16_t port, const std::string& home, const st
   }
   return -1;
 }
+
+/// A hub for one simulated home, like a real one: every device's state once a
+/// second, commands obeyed as they arrive.
+struct obedient_hub {
+  obedient_hub(zmq::context_t& ctx, const std::string& endpoint, const std::string& hub_id,
+               simulated_home devices, const clock& time)
+      : home(std::move(devices)), time_(time),
+        hub_(ctx, options(endpoint, hub_id, home.home), time) {}
+
+  /// Sends the batch when a second has passed, then handles what arrived.
+  void tick() {
+    auto now = time_.now_ms();
+    if (now - last_sent_ >= 1000) {
+      hub_.send(home.batch(now), home.devices.size());
+      last_sent_ = now;
+    }
+    hub_.poll(std::chrono::milliseconds(20), [this](const command& c) { return home.obey(c); });
+  }
+
+  simulated_home home;
+
+private:
+  static adapters::hub_client_options
+  options(const std::string& endpoint, const std::string& hub_id, const std::string& home_id) {
+    adapters::hub_client_options o;
+    o.endpoint = endpoint;
+    o.hub = hub_id;
+    o.homes = {home_id};
+    o.ack_timeout_ms = 2000;
+    return o;
+  }
+
+  const clock& time_;
+  adapters::hub_client hub_;
+  millis last_sent_ = 0;
+};
 
 } // namespace hems::test
