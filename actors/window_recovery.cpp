@@ -9,7 +9,7 @@ namespace {
 constexpr millis hour_ms = 3'600'000;
 constexpr millis day_ms = 24 * hour_ms;
 
-result<std::vector<streams::window_reading>> read_readings(storage::store& db,
+result<std::vector<streams::window_reading>> read_readings(storage::sample_view& db,
                                                            const std::string& home,
                                                            const std::string& device, millis from,
                                                            millis to) {
@@ -45,6 +45,12 @@ result<recovered_windows> recover_windows(const history_context& ctx, const std:
                                           streams::window_calendar calendar, millis now) {
   auto& raw = *ctx.db;
   auto& db = *raw.history();
+  // Every device is replayed as of one moment. Read one by one, a device read
+  // later would include samples committed meanwhile, whose event time can be
+  // hours ahead (a hub catching up): the samples of the devices read earlier
+  // that arrive next would then be late. Samples committed after this moment
+  // reach the aggregator's mailbox, spawned before it.
+  auto committed = raw.samples_now();
   auto stored = db.read_checkpoint(home);
   if (!stored)
     return std::unexpected(stored.error());
@@ -89,7 +95,7 @@ result<recovered_windows> recover_windows(const history_context& ctx, const std:
     // Never windowed: from the oldest stored sample on.
     std::optional<millis> oldest;
     for (const auto& d : devices) {
-      auto first = raw.read_samples({.home = home,
+      auto first = committed->read_samples({.home = home,
                                      .device = d.id,
                                      .from = 0,
                                      .to = std::numeric_limits<millis>::max() / 2,
@@ -113,7 +119,8 @@ result<recovered_windows> recover_windows(const history_context& ctx, const std:
   // A day at a time, so memory holds a day of readings at most.
   for (millis from = replay_from; from <= newest; from += day_ms) {
     for (const auto& d : devices) {
-      auto readings = read_readings(raw, home, d.id, from, std::min(from + day_ms, newest + 1));
+      auto readings =
+          read_readings(*committed, home, d.id, from, std::min(from + day_ms, newest + 1));
       if (!readings)
         return std::unexpected(readings.error());
       out.replayed += readings->size();

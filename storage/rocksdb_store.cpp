@@ -16,7 +16,11 @@
 // rocksdb::Status never leaves this file: to_error() turns it into hems::error.
 
 #include <algorithm>
-#include <shared_mutex>
+#include <condition_variable>
+#include <limits>
+#include <mutex>
+#include <optional>
+#include <unordered_map>
 
 #include <rocksdb/db.h>
 #include <rocksdb/filter_policy.h>
@@ -24,8 +28,6 @@
 #include <rocksdb/slice_transform.h>
 #include <rocksdb/table.h>
 #include <rocksdb/write_batch.h>
-
-#include <limits>
 
 #include "storage/rocksdb_retention.hpp"
 #include "storage/sample_chunk.hpp"
@@ -74,34 +76,47 @@ enum cf_index : std::size_t {
   cf_count
 };
 constexpr const char* cf_names[cf_count] = {
-  "default", "devices",       "samples", "settings", "commands",     "tokens",
-  "audit",   "sample_chunks", "windows", "homes",    "notifications",
-  "fleet_groups", "dr_events", "schedules"};
+    "default",       "devices",      "samples",       "settings", "commands",
+    "tokens",        "audit",        "sample_chunks", "windows",  "homes",
+    "notifications", "fleet_groups", "dr_events",     "schedules"};
 
 cf_index cf_of(collection c) {
   switch (c) {
-    case collection::tokens:
-      return cf_tokens;
-    case collection::audit:
-      return cf_audit;
-    case collection::fleet_groups:
-      return cf_fleet_groups;
-    case collection::dr_events:
-      return cf_dr_events;
-    case collection::schedules:
-      return cf_schedules;
+  case collection::tokens:
+    return cf_tokens;
+  case collection::audit:
+    return cf_audit;
+  case collection::fleet_groups:
+    return cf_fleet_groups;
+  case collection::dr_events:
+    return cf_dr_events;
+  case collection::schedules:
+    return cf_schedules;
   }
   return cf_default;
 }
+
+// Keyed by device prefix, found by string_view (no key built per lookup).
+struct prefix_hash {
+  using is_transparent = void;
+  std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+};
+template <class T>
+using by_prefix = std::unordered_map<std::string, T, prefix_hash, std::equal_to<>>;
 
 class rocksdb_batch final : public write_batch {
 public:
   explicit rocksdb_batch(std::vector<rocksdb::ColumnFamilyHandle*>& cfs) : cfs_(cfs) {}
 
   void put_sample(const sample& s) override {
-    key_ = sample_key(s.home, s.device, s.ts_ms, s.seq.value_or(0));
-    value_ = encode_sample_value(s);
+    assign_sample_key(key_, s.home, s.device, s.ts_ms, s.seq.value_or(0));
+    assign_sample_value(value_, s);
     batch.Put(cfs_[cf_samples], key_, value_);
+    std::string_view prefix{key_.data(), key_.size() - 16};
+    if (auto it = oldest.find(prefix); it == oldest.end())
+      oldest.emplace(prefix, s.ts_ms);
+    else
+      it->second = std::min(it->second, s.ts_ms);
   }
   void put_device(const device_record& r) override {
     key_ = device_key(r.home, r.device);
@@ -111,6 +126,7 @@ public:
   std::size_t count() const override { return static_cast<std::size_t>(batch.Count()); }
 
   rocksdb::WriteBatch batch;
+  by_prefix<millis> oldest; ///< per device: its oldest sample in this batch
 
 private:
   std::vector<rocksdb::ColumnFamilyHandle*>& cfs_;
@@ -130,6 +146,19 @@ public:
 private:
   rocksdb::DB& db_;
   const rocksdb::Snapshot* snap_;
+};
+
+class rocksdb_store;
+
+/// Reads of samples at the snapshot taken when it was made.
+class pinned_samples final : public sample_view {
+public:
+  pinned_samples(rocksdb_store& store, rocksdb::DB& db) : store_(store), snap_(db) {}
+  result<sample_page> read_samples(const sample_query& q) override;
+
+private:
+  rocksdb_store& store_;
+  snapshot snap_;
 };
 
 std::pair<millis, std::uint64_t> place_of(const sample& s) {
@@ -156,10 +185,9 @@ public:
   result<void> commit(write_batch& batch, durability d) override {
     rocksdb::WriteOptions opts;
     opts.sync = d == durability::fsynced;
-    // Shared: many commits at once; chunk_samples() takes it alone to check
-    // that no sample arrived in the range it is about to delete.
-    std::shared_lock lock{chunk_mutex_};
-    auto s = db_->Write(opts, &static_cast<rocksdb_batch&>(batch).batch);
+    auto& b = static_cast<rocksdb_batch&>(batch);
+    in_flight_commit guard{*this, b.oldest};
+    auto s = db_->Write(opts, &b.batch);
     if (!s.ok())
       return std::unexpected(to_error(s, "commit"));
     return {};
@@ -184,6 +212,15 @@ public:
   // (a chunk and the keys it replaced are written atomically, so the reader
   // sees one or the other); where both hold a place, the key is newer.
   result<sample_page> read_samples(const sample_query& q) override {
+    snapshot snap{*db_};
+    return read_samples_at(q, snap.get());
+  }
+
+  std::unique_ptr<sample_view> samples_now() override {
+    return std::make_unique<pinned_samples>(*this, *db_);
+  }
+
+  result<sample_page> read_samples_at(const sample_query& q, const rocksdb::Snapshot* at) {
     sample_page page;
     std::pair<millis, std::uint64_t> start{q.from, 0};
     bool strictly_after = false;
@@ -191,9 +228,8 @@ public:
       start = *q.after;
       strictly_after = true;
     }
-    snapshot snap{*db_};
     rocksdb::ReadOptions opts;
-    opts.snapshot = snap.get();
+    opts.snapshot = at;
     std::string end = sample_key(q.home, q.device, q.to, 0);
     rocksdb::Slice upper{end};
     opts.iterate_upper_bound = &upper;
@@ -204,7 +240,7 @@ public:
     keys->Seek(first);
 
     rocksdb::ReadOptions chunk_opts;
-    chunk_opts.snapshot = snap.get();
+    chunk_opts.snapshot = at;
     std::string chunk_end = chunk_key(q.home, q.device, q.to);
     rocksdb::Slice chunk_upper{chunk_end};
     chunk_opts.iterate_upper_bound = &chunk_upper;
@@ -419,98 +455,89 @@ public:
   // Per-sample keys older than `until` become hourly chunks: read them from a
   // snapshot, merge each hour with its chunk, and write the chunks and a
   // range deletion of the keys in one batch. A sample committed after the
-  // snapshot into that range would be deleted unseen, so the batch is written
-  // under the exclusive lock after checking that the range still holds
-  // exactly the keys read (samples are only ever added there); otherwise it
-  // starts over.
+  // snapshot into that range would be deleted unseen, so a device's chunking
+  // and the commits carrying samples of that device older than `until` (late
+  // ones: rare) exclude each other (`in_flight_chunk`); every other commit
+  // goes on meanwhile. (An exclusive lock over all commits stalled every
+  // hub's acks for an fsync at each hour boundary.)
   result<std::size_t> chunk_samples(const std::string& home, const std::string& device,
                                     millis until) override {
     constexpr std::size_t max_per_call = 200'000; // the caller calls again for the rest
     std::string prefix = device_key(home, device);
-    for (int attempt = 0; attempt < 5; ++attempt) {
-      snapshot snap{*db_};
-      rocksdb::ReadOptions opts;
-      opts.snapshot = snap.get();
-      std::string end = sample_key(home, device, until, 0);
-      rocksdb::Slice upper{end};
-      opts.iterate_upper_bound = &upper;
-      std::vector<sample> loose;
-      millis limit = until;
-      {
-        std::unique_ptr<rocksdb::Iterator> it{db_->NewIterator(opts, cfs_[cf_samples])};
-        for (it->Seek(prefix); it->Valid(); it->Next()) {
-          auto s = decode_sample(it->key().ToStringView(), it->value().ToStringView());
-          if (!s)
-            return std::unexpected(s.error());
-          if (loose.size() >= max_per_call && s->ts_ms / hour_ms != loose.back().ts_ms / hour_ms) {
-            limit = s->ts_ms - s->ts_ms % hour_ms;
-            break;
-          }
-          loose.push_back(std::move(*s));
+    in_flight_chunk guard{*this, prefix, until};
+    // Where this device's loose samples start: past the range an earlier
+    // call deleted, unless a late sample landed there since. Seeking from
+    // the prefix would step over every deleted key still in the memtable
+    // one by one (RocksDB 7.8), for each call: quadratic in the hours
+    // chunked before a flush.
+    auto from = scan_start(prefix);
+    std::string start = from ? sample_key(home, device, *from, 0) : prefix;
+    snapshot snap{*db_};
+    rocksdb::ReadOptions opts;
+    opts.snapshot = snap.get();
+    std::string end = sample_key(home, device, until, 0);
+    rocksdb::Slice upper{end};
+    opts.iterate_upper_bound = &upper;
+    std::vector<sample> loose;
+    millis limit = until;
+    {
+      std::unique_ptr<rocksdb::Iterator> it{db_->NewIterator(opts, cfs_[cf_samples])};
+      for (it->Seek(start); it->Valid(); it->Next()) {
+        auto s = decode_sample(it->key().ToStringView(), it->value().ToStringView());
+        if (!s)
+          return std::unexpected(s.error());
+        if (loose.size() >= max_per_call && s->ts_ms / hour_ms != loose.back().ts_ms / hour_ms) {
+          limit = s->ts_ms - s->ts_ms % hour_ms;
+          break;
         }
-        if (!it->status().ok())
-          return std::unexpected(to_error(it->status(), "chunk samples"));
+        loose.push_back(std::move(*s));
       }
-      if (loose.empty())
-        return 0;
-      rocksdb::WriteBatch batch;
-      std::vector<sample> hour;
-      for (std::size_t i = 0; i < loose.size();) {
-        millis h = loose[i].ts_ms - loose[i].ts_ms % hour_ms;
-        std::size_t j = i;
-        while (j < loose.size() && loose[j].ts_ms - loose[j].ts_ms % hour_ms == h)
-          ++j;
-        hour.clear();
-        std::string key = chunk_key(home, device, h);
-        std::string existing;
-        rocksdb::ReadOptions at_snapshot;
-        at_snapshot.snapshot = snap.get();
-        auto got = db_->Get(at_snapshot, cfs_[cf_chunks], key, &existing);
-        if (got.ok()) {
-          if (auto ok = decode_sample_chunk(existing, home, device, hour); !ok)
-            return std::unexpected(ok.error());
-        } else if (!got.IsNotFound()) {
-          return std::unexpected(to_error(got, "read chunk"));
-        }
-        // The chunk's samples, then the keys' (newer where both hold a place).
-        hour.insert(hour.end(), loose.begin() + i, loose.begin() + j);
-        std::stable_sort(hour.begin(), hour.end(), [](const sample& a, const sample& b) {
-          return place_of(a) < place_of(b);
-        });
-        std::vector<sample> unique;
-        unique.reserve(hour.size());
-        for (auto& s : hour) {
-          if (!unique.empty() && place_of(unique.back()) == place_of(s))
-            unique.back() = std::move(s);
-          else
-            unique.push_back(std::move(s));
-        }
-        batch.Put(cfs_[cf_chunks], key, encode_sample_chunk(unique));
-        i = j;
-      }
-      std::string range_end = sample_key(home, device, limit, 0);
-      batch.DeleteRange(cfs_[cf_samples], prefix, range_end);
-      std::unique_lock lock{chunk_mutex_};
-      std::size_t now_there = 0;
-      {
-        rocksdb::ReadOptions latest;
-        rocksdb::Slice range_upper{range_end};
-        latest.iterate_upper_bound = &range_upper;
-        std::unique_ptr<rocksdb::Iterator> it{db_->NewIterator(latest, cfs_[cf_samples])};
-        for (it->Seek(prefix); it->Valid(); it->Next())
-          ++now_there;
-        if (!it->status().ok())
-          return std::unexpected(to_error(it->status(), "chunk samples"));
-      }
-      if (now_there != loose.size())
-        continue; // a sample arrived in the range meanwhile: read again
-      auto s = db_->Write({}, &batch);
-      if (!s.ok())
-        return std::unexpected(to_error(s, "write chunks"));
-      return loose.size();
+      if (!it->status().ok())
+        return std::unexpected(to_error(it->status(), "chunk samples"));
     }
-    return fail(errc::busy,
-                "samples of " + home + "/" + device + " keep arriving in the hours to chunk");
+    if (loose.empty())
+      return 0;
+    rocksdb::WriteBatch batch;
+    std::vector<sample> hour;
+    for (std::size_t i = 0; i < loose.size();) {
+      millis h = loose[i].ts_ms - loose[i].ts_ms % hour_ms;
+      std::size_t j = i;
+      while (j < loose.size() && loose[j].ts_ms - loose[j].ts_ms % hour_ms == h)
+        ++j;
+      hour.clear();
+      std::string key = chunk_key(home, device, h);
+      std::string existing;
+      rocksdb::ReadOptions at_snapshot;
+      at_snapshot.snapshot = snap.get();
+      auto got = db_->Get(at_snapshot, cfs_[cf_chunks], key, &existing);
+      if (got.ok()) {
+        if (auto ok = decode_sample_chunk(existing, home, device, hour); !ok)
+          return std::unexpected(ok.error());
+      } else if (!got.IsNotFound()) {
+        return std::unexpected(to_error(got, "read chunk"));
+      }
+      // The chunk's samples, then the keys' (newer where both hold a place).
+      hour.insert(hour.end(), loose.begin() + i, loose.begin() + j);
+      std::stable_sort(hour.begin(), hour.end(),
+                       [](const sample& a, const sample& b) { return place_of(a) < place_of(b); });
+      std::vector<sample> unique;
+      unique.reserve(hour.size());
+      for (auto& s : hour) {
+        if (!unique.empty() && place_of(unique.back()) == place_of(s))
+          unique.back() = std::move(s);
+        else
+          unique.push_back(std::move(s));
+      }
+      batch.Put(cfs_[cf_chunks], key, encode_sample_chunk(unique));
+      i = j;
+    }
+    std::string range_end = sample_key(home, device, limit, 0);
+    batch.DeleteRange(cfs_[cf_samples], prefix, range_end);
+    auto s = db_->Write({}, &batch);
+    if (!s.ok())
+      return std::unexpected(to_error(s, "write chunks"));
+    guard.chunked_until(limit); // everything of this device before it is chunked
+    return loose.size();
   }
 
   result<std::optional<std::string>> get_home_value(const std::string& home,
@@ -654,7 +681,101 @@ private:
 
   std::unique_ptr<rocksdb::DB> db_;
   std::vector<rocksdb::ColumnFamilyHandle*> cfs_;
-  std::shared_mutex chunk_mutex_;
+  /// Per device prefix: the time before which chunk_samples() moved every
+  /// sample into chunks (in this process). A commit with an older sample of
+  /// the device forgets it, so the next call scans from the prefix again.
+  std::mutex scan_mutex_; ///< guards everything below
+  by_prefix<millis> scan_from_;
+  /// Devices being chunked now: the `until` of each.
+  by_prefix<millis> chunking_;
+  /// The oldest sample per device of every commit being written now.
+  std::vector<const by_prefix<millis>*> committing_;
+  std::condition_variable scan_changed_;
+
+  // Whether a commit's samples reach below a chunking in progress.
+  bool meets_a_chunking(const by_prefix<millis>& oldest) const {
+    for (const auto& [prefix, until] : chunking_)
+      if (auto it = oldest.find(prefix); it != oldest.end() && it->second < until)
+        return true;
+    return false;
+  }
+  // Whether a commit being written holds a sample of `prefix` before `until`.
+  bool meets_a_commit(std::string_view prefix, millis until) const {
+    for (const auto* oldest : committing_)
+      if (auto it = oldest->find(prefix); it != oldest->end() && it->second < until)
+        return true;
+    return false;
+  }
+
+  /// A commit registered for the time of its write (after waiting for any
+  /// chunking its samples reach into).
+  class in_flight_commit {
+  public:
+    in_flight_commit(rocksdb_store& s, const by_prefix<millis>& oldest)
+        : store_(s), oldest_(oldest) {
+      std::unique_lock lock{store_.scan_mutex_};
+      if (!store_.chunking_.empty())
+        store_.scan_changed_.wait(lock, [&] { return !store_.meets_a_chunking(oldest_); });
+      store_.committing_.push_back(&oldest_);
+      store_.forget_scan_starts_below(oldest_);
+    }
+    ~in_flight_commit() {
+      std::lock_guard lock{store_.scan_mutex_};
+      std::erase(store_.committing_, &oldest_);
+      store_.scan_changed_.notify_all(); // a chunking may wait for this commit
+    }
+    in_flight_commit(const in_flight_commit&) = delete;
+    in_flight_commit& operator=(const in_flight_commit&) = delete;
+
+  private:
+    rocksdb_store& store_;
+    const by_prefix<millis>& oldest_;
+  };
+
+  /// A device's chunking registered for its whole run (after waiting for
+  /// commits being written with samples before `until`, and for another
+  /// chunking of the same device).
+  class in_flight_chunk {
+  public:
+    in_flight_chunk(rocksdb_store& s, const std::string& prefix, millis until)
+        : store_(s), prefix_(prefix) {
+      std::unique_lock lock{store_.scan_mutex_};
+      store_.scan_changed_.wait(lock, [&] {
+        return !store_.chunking_.contains(prefix_) && !store_.meets_a_commit(prefix_, until);
+      });
+      store_.chunking_.emplace(prefix_, until);
+    }
+    void chunked_until(millis limit) { limit_ = limit; }
+    ~in_flight_chunk() {
+      std::lock_guard lock{store_.scan_mutex_};
+      store_.chunking_.erase(prefix_);
+      if (limit_)
+        store_.scan_from_[prefix_] = *limit_;
+      store_.scan_changed_.notify_all();
+    }
+    in_flight_chunk(const in_flight_chunk&) = delete;
+    in_flight_chunk& operator=(const in_flight_chunk&) = delete;
+
+  private:
+    rocksdb_store& store_;
+    const std::string& prefix_;
+    std::optional<millis> limit_;
+  };
+
+  std::optional<millis> scan_start(const std::string& prefix) {
+    std::lock_guard lock{scan_mutex_};
+    auto it = scan_from_.find(prefix);
+    return it == scan_from_.end() ? std::nullopt : std::optional{it->second};
+  }
+
+  // Under scan_mutex_.
+  void forget_scan_starts_below(const by_prefix<millis>& oldest) {
+    if (scan_from_.empty())
+      return;
+    for (const auto& [prefix, ts] : oldest)
+      if (auto it = scan_from_.find(prefix); it != scan_from_.end() && ts < it->second)
+        scan_from_.erase(it);
+  }
 };
 
 rocksdb::BlockBasedTableOptions table_options(std::shared_ptr<rocksdb::Cache> cache) {
@@ -680,6 +801,38 @@ rocksdb::ColumnFamilyOptions series_options(const rocksdb_options& o,
   return cf;
 }
 
+// A device's samples arrive in time order, each key right after the device's
+// previous one: the memtable keeps an insert hint per `home \0 device \0`
+// prefix and inserts there instead of searching the skip list from its head
+// (the skip-list search was the largest single cost of acknowledged ingest).
+class device_prefix final : public rocksdb::SliceTransform {
+public:
+  const char* Name() const override { return "hems.device_prefix"; }
+  rocksdb::Slice Transform(const rocksdb::Slice& key) const override {
+    return {key.data(), prefix_size(key)};
+  }
+  // Only whole sample keys (prefix, ts, seq). RocksDB 7.8 shares one hint
+  // map between a memtable's point keys and its range deletions, so the
+  // bare prefix that chunk_samples() starts its DeleteRange at must stay out
+  // of the domain: its hint would point into the wrong skip list (an
+  // assertion in InlineSkipList, corruption without one). Newer RocksDB
+  // hints point keys only.
+  bool InDomain(const rocksdb::Slice& key) const override {
+    auto prefix = prefix_size(key);
+    return prefix != 0 && key.size() == prefix + 16;
+  }
+
+private:
+  static std::size_t prefix_size(const rocksdb::Slice& key) {
+    std::string_view k{key.data(), key.size()};
+    auto first = k.find('\0');
+    if (first == std::string_view::npos)
+      return 0;
+    auto second = k.find('\0', first + 1);
+    return second == std::string_view::npos ? 0 : second + 1;
+  }
+};
+
 rocksdb::ColumnFamilyOptions samples_options(const rocksdb_options& o,
                                              std::shared_ptr<rocksdb::Cache> cache) {
   auto cf = series_options(o, cache, retained_kind::samples, 4096);
@@ -687,7 +840,12 @@ rocksdb::ColumnFamilyOptions samples_options(const rocksdb_options& o,
   table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
   table.whole_key_filtering = false; // scans by device prefix, never point reads
   cf.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
+  cf.memtable_insert_with_hint_prefix_extractor = std::make_shared<device_prefix>();
   return cf;
+}
+
+result<sample_page> pinned_samples::read_samples(const sample_query& q) {
+  return store_.read_samples_at(q, snap_.get());
 }
 
 } // namespace
@@ -706,6 +864,9 @@ result<std::unique_ptr<store>> open_rocksdb_store(const rocksdb_options& given) 
   db_opts.create_missing_column_families = true;
   db_opts.max_background_jobs = 2;
   db_opts.keep_log_file_num = 5;
+  // One writer commits samples (storage/sample_writer); concurrent memtable
+  // writes would also disable the per-device insert hints above.
+  db_opts.allow_concurrent_memtable_write = false;
   auto cache = rocksdb::NewLRUCache(o.block_cache_bytes);
   rocksdb::ColumnFamilyOptions small;
   small.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table_options(cache)));

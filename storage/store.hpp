@@ -72,6 +72,14 @@ struct record_page {
   bool more = false;                                        ///< another record follows in the range
 };
 
+/// Samples as committed at one moment: every read through it sees the same
+/// commits, whatever is committed meanwhile.
+class sample_view {
+public:
+  virtual ~sample_view() = default;
+  virtual result<sample_page> read_samples(const sample_query& q) = 0;
+};
+
 class store {
 public:
   virtual ~store() = default;
@@ -82,6 +90,10 @@ public:
   /// Every device record, for recovery at start-up.
   virtual result<std::vector<device_record>> load_devices() = 0;
   virtual result<sample_page> read_samples(const sample_query& q) = 0;
+  /// A view of the samples as committed now. Reads of several devices that
+  /// must agree on one moment (a home's windows rebuilt at start-up) go
+  /// through one: separate reads would each see a later commit.
+  virtual std::unique_ptr<sample_view> samples_now() = 0;
 
   /// Stores a command with its current outcome (replacing an earlier state).
   virtual result<void> put_command(const command_record& r) = 0;

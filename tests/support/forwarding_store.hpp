@@ -22,6 +22,7 @@ public:
   result<storage::sample_page> read_samples(const storage::sample_query& q) override {
     return inner_->read_samples(q);
   }
+  std::unique_ptr<storage::sample_view> samples_now() override { return inner_->samples_now(); }
   result<void> put_command(const command_record& r) override { return inner_->put_command(r); }
   result<std::vector<command_record>> list_commands(std::string_view home, std::size_t limit,
                                                     std::optional<millis> before) override {
@@ -47,6 +48,7 @@ public:
   result<void> delete_record(storage::collection c, std::string_view k) override {
     return inner_->delete_record(c, k);
   }
+  storage::history_store* history() override { return inner_->history(); }
 
 private:
   std::unique_ptr<storage::store> inner_;

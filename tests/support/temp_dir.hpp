@@ -1,6 +1,8 @@
 #pragma once
-// A fresh directory under the system temp dir, removed when the test ends.
+// A fresh directory under the system temp dir, removed when the test ends
+// (kept when HEMS_KEEP_TEST_DIRS is set, to look into a failure).
 
+#include <cstdlib>
 #include <filesystem>
 #include <random>
 #include <string>
@@ -16,6 +18,8 @@ public:
     std::filesystem::create_directories(path_);
   }
   ~temp_dir() {
+    if (std::getenv("HEMS_KEEP_TEST_DIRS"))
+      return;
     std::error_code ec;
     std::filesystem::remove_all(path_, ec);
   }

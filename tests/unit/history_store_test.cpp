@@ -5,9 +5,12 @@
 // that merge chunks and keys, chunking while samples arrive, windows and
 // checkpoints, retention by compaction, notifications.
 
+#include <algorithm>
 #include <atomic>
 #include <cmath>
+#include <mutex>
 #include <random>
+#include <string>
 #include <thread>
 
 #include "storage/sample_chunk.hpp"
@@ -212,6 +215,84 @@ BOOST_FIXTURE_TEST_CASE(chunking_while_samples_arrive_loses_and_doubles_nothing,
     return std::pair{a.ts_ms, a.seq.value_or(0)} < std::pair{b.ts_ms, b.seq.value_or(0)};
   }));
   BOOST_TEST_MESSAGE("moved " << moved << " samples into chunks while " << written << " arrived");
+}
+
+// The hub link's shape: several committers at once (each batch carries
+// several devices, live samples moving through the hours and now and then a
+// late one into hours already chunked), while two chunkers move each
+// device's closed hours into chunks, the same device from both at times.
+// Chunking excludes only the commits that reach below its end; every sample
+// committed must be read back exactly once.
+BOOST_FIXTURE_TEST_CASE(concurrent_commits_and_chunkings_lose_and_double_nothing, fixture) {
+  constexpr int writers = 3, devices = 4, batches = 1500;
+  const auto name = [](int d) { return "d" + std::to_string(d); };
+  std::atomic<millis> front{t0}; // how far writer 0's live samples got
+  std::atomic<int> writers_done{0};
+  // Boost.Test's assertions are not thread-safe: threads note failures here.
+  std::mutex failures_mutex;
+  std::vector<std::string> failures;
+  const auto fail = [&](std::string what) {
+    std::lock_guard lock{failures_mutex};
+    failures.push_back(std::move(what));
+  };
+  std::vector<std::vector<millis>> sent(writers * devices);
+  std::vector<std::thread> threads;
+  for (int w = 0; w < writers; ++w)
+    threads.emplace_back([&, w] {
+      for (int i = 0; i < batches; ++i) {
+        auto b = db->new_batch();
+        millis live = t0 + millis{i} * 12'000 + 2 * w; // 5 hours in all; even: live
+        for (int d = 0; d < devices; ++d) {
+          std::vector<millis> ts{live};
+          if ((i + d) % 7 == 0)
+            ts.push_back(t0 + millis{i} * 4'000 + 2 * w + 1); // odd: late
+          for (millis t : ts) {
+            b->put_sample(make(name(d), t, w + d, static_cast<std::uint64_t>(i)));
+            sent[w * devices + d].push_back(t);
+          }
+        }
+        auto d = i % 10 == 0 ? durability::fsynced : durability::os_buffered;
+        if (auto ok = db->commit(*b, d); !ok)
+          fail("commit: " + ok.error().detail);
+        if (w == 0)
+          front = live;
+      }
+      ++writers_done;
+    });
+  std::atomic<std::size_t> moved{0};
+  for (int c = 0; c < 2; ++c)
+    threads.emplace_back([&, c] {
+      while (writers_done < writers)
+        for (int d = 0; d < devices; ++d) {
+          millis until = front - front % hour;
+          auto n = history.chunk_samples("h", name((d + c) % devices), until);
+          if (!n)
+            fail("chunk: " + n.error().detail);
+          else
+            moved += *n;
+        }
+    });
+  for (auto& t : threads)
+    t.join();
+  BOOST_TEST(failures.empty(), (failures.empty() ? "" : failures.front()));
+  for (int d = 0; d < devices; ++d)
+    BOOST_REQUIRE(history.chunk_samples("h", name(d), t0 + day).has_value());
+  for (int d = 0; d < devices; ++d) {
+    std::vector<millis> expected;
+    for (int w = 0; w < writers; ++w)
+      expected.insert(expected.end(), sent[w * devices + d].begin(), sent[w * devices + d].end());
+    std::sort(expected.begin(), expected.end());
+    auto all = read_all(name(d), 997);
+    std::vector<millis> got;
+    for (const auto& s : all)
+      got.push_back(s.ts_ms);
+    BOOST_TEST_CONTEXT("device " << name(d)) {
+      BOOST_TEST(got.size() == expected.size());
+      BOOST_TEST((got == expected));
+    }
+  }
+  BOOST_TEST(moved > 0u);
+  BOOST_TEST_MESSAGE("moved " << moved << " samples into chunks while they arrived");
 }
 
 BOOST_FIXTURE_TEST_CASE(windows_and_their_checkpoint_are_written_together, fixture) {
