@@ -21,23 +21,89 @@ double grid_cost(const slot_prices& s, double g) {
 
 } // namespace
 
-namespace {
-
-// The certificate's curves (two small vectors per slot) are the solver's
-// largest scratch; a thread that plans home after home reuses their memory
-// instead of allocating them again for every problem.
-thread_local std::vector<convex_curve> spare_curves;
-
-} // namespace
-
-continuous_solver::~continuous_solver() {
-  if (phi_.capacity() > spare_curves.capacity())
-    spare_curves = std::move(phi_);
+continuous_solver& continuous_solver::spare() {
+  thread_local continuous_solver memory;
+  return memory;
 }
 
-continuous_solver::continuous_solver(const plan_problem& p) : problem_(p) {
-  phi_ = std::move(spare_curves);
-  spare_curves = {};
+void continuous_solver::take_memory(continuous_solver& from) {
+  // Every container of `from` becomes one of ours, emptied (the same as a
+  // new one but for its capacity); `from` gets ours. No other state moves.
+  auto take = [](auto& mine, auto& theirs) {
+    std::swap(mine, theirs);
+    mine.clear();
+  };
+  take(prices_, from.prices_);
+  take(parts_, from.parts_);
+  take(slot_parts_start_, from.slot_parts_start_);
+  take(slot_parts_, from.slot_parts_);
+  take(order_, from.order_);
+  take(lambda_, from.lambda_);
+  take(radius_, from.radius_);
+  take(box_lo_, from.box_lo_);
+  take(box_hi_, from.box_hi_);
+  take(storage_, from.storage_);
+  take(storage_lo_, from.storage_lo_);
+  take(storage_hi_, from.storage_hi_);
+  take(weights_, from.weights_);
+  take(next_lambda_, from.next_lambda_);
+  // Columns are all spares here (each is assigned in full before it is read).
+  std::swap(spare_columns_, from.spare_columns_);
+  for (auto& c : from.columns_)
+    spare_columns_.push_back(std::move(c));
+  from.columns_.clear();
+  columns_.clear();
+  std::swap(dp_, from.dp_); // reset() before its first use
+  std::swap(h_curve_, from.h_curve_);
+  h_curve_.clear();
+  take(k_delta_, from.k_delta_);
+  take(k_value_, from.k_value_);
+  take(curve_delta_, from.curve_delta_);
+  take(curve_value_, from.curve_value_);
+  take(k_start_, from.k_start_);
+  take(program_a_, from.program_a_);
+  take(program_lambda_, from.program_lambda_);
+  take(kept_a_, from.kept_a_);
+  take(kept_delta_, from.kept_delta_);
+  take(kept_value_, from.kept_value_);
+  take(kept_start_, from.kept_start_);
+  take(path_delta_, from.path_delta_);
+  take(path_soc_, from.path_soc_);
+  take(loads_, from.loads_);
+  take(slot_loads_, from.slot_loads_);
+  take(slot_load_parts_, from.slot_load_parts_);
+  take(h_argmin_, from.h_argmin_);
+  take(slot_x_, from.slot_x_);
+  take(path_charge_, from.path_charge_);
+  take(path_discharge_, from.path_discharge_);
+  take(tied_, from.tied_);
+  take(eager_, from.eager_);
+  take(slot_eager_, from.slot_eager_);
+  take(offers_, from.offers_);
+  std::swap(flow_, from.flow_); // reset() before its first use
+  take(tie_arcs_, from.tie_arcs_);
+  take(draw_, from.draw_);
+  take(best_lambda_, from.best_lambda_);
+  // The certificate's curves (two small vectors per slot) are the largest:
+  // kept with their own memory (each is built before it is read).
+  std::swap(phi_, from.phi_);
+  take(phi_w_, from.phi_w_);
+  take(phi_lambda_, from.phi_lambda_);
+  take(out_.charge_kw, from.out_.charge_kw);
+  take(out_.discharge_kw, from.out_.discharge_kw);
+  std::swap(out_.power_kw, from.out_.power_kw); // solve() clears each one it uses
+  take(out_.slot_price, from.out_.slot_price);
+  take(out_.slope_lo, from.out_.slope_lo);
+  take(out_.slope_hi, from.out_.slope_hi);
+}
+
+continuous_solver::~continuous_solver() {
+  if (problem_ != nullptr) // not the spare itself
+    spare().take_memory(*this);
+}
+
+continuous_solver::continuous_solver(const plan_problem& p) : problem_(&p) {
+  take_memory(spare());
   horizon_ = p.horizon;
   h_ = p.slot_hours();
   prices_.resize(horizon_);
@@ -733,7 +799,7 @@ const continuous_plan& continuous_solver::solve(std::span<const double> a) {
   // The plan: the master's combination of DP plans.
   out_.charge_kw.assign(has_battery_ ? T : 0, 0.0);
   out_.discharge_kw.assign(has_battery_ ? T : 0, 0.0);
-  out_.power_kw.resize(problem_.loads.size()); // the inner vectors' memory kept
+  out_.power_kw.resize(problem_->loads.size()); // the inner vectors' memory kept
   for (auto& power : out_.power_kw)
     power.clear();
   for (const auto& part : parts_)

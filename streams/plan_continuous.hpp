@@ -63,6 +63,8 @@ struct continuous_plan {
 
 class continuous_solver {
 public:
+  /// Takes the memory of the last solver destroyed on this thread (a server
+  /// planning home after home allocates its scratch once, not per problem).
   explicit continuous_solver(const plan_problem& p);
   ~continuous_solver();
   continuous_solver(const continuous_solver&) = delete;
@@ -119,10 +121,13 @@ private:
   void active_loads(int t, std::vector<slot_load>& out, std::vector<int>* parts) const;
   void sort_slot_loads(int t);
   void place_battery(std::span<const double> a);
+  continuous_solver() = default; // the thread's spare memory (spare())
+  static continuous_solver& spare();
+  void take_memory(continuous_solver& from);
   column& new_column();
   void clear_columns();
 
-  const plan_problem& problem_;
+  const plan_problem* problem_ = nullptr;
   int horizon_ = 0;
   double h_ = 0.25;
   std::vector<slot_prices> prices_;
