@@ -82,6 +82,7 @@ void continuous_solver::take_memory(continuous_solver& from) {
   take(offers_, from.offers_);
   std::swap(flow_, from.flow_); // reset() before its first use
   take(tie_arcs_, from.tie_arcs_);
+  take(single_ties_, from.single_ties_);
   take(draw_, from.draw_);
   take(best_lambda_, from.best_lambda_);
   // The certificate's curves (two small vectors per slot) are the largest:
@@ -622,11 +623,17 @@ bool continuous_solver::share_ties(std::span<const double> a, double lagrangian,
   }
   const int T = horizon_;
   const int source = 0, sink = 1;
-  flow_.reset(2 + K);
-  for (int e = 0; e < K; ++e)
-    flow_.add_arc(source, 2 + e, std::max(0.0, parts_[e].need - low.energy[e]));
+  // With one load the network is a star (source, the load, one node per
+  // tied slot, sink): its flow is computed directly, below.
+  const bool single = K == 1;
+  if (!single) {
+    flow_.reset(2 + K);
+    for (int e = 0; e < K; ++e)
+      flow_.add_arc(source, 2 + e, std::max(0.0, parts_[e].need - low.energy[e]));
+  }
   auto& arcs = tie_arcs_;
   arcs.clear();
+  single_ties_.clear();
   int nodes = 2 + K;
   auto& tied = tied_; // (part, room)
   if (short_total > energy_tol)
@@ -663,17 +670,51 @@ bool continuous_solver::share_ties(std::span<const double> a, double lagrangian,
         room = g < 0 ? -g : s.cap - g;
       if (room <= energy_tol)
         continue;
+      if (single) {
+        single_ties_.push_back({t, tied.front().second, room, 0.0});
+        continue;
+      }
       int tier = nodes++;
       flow_.add_node();
       flow_.add_arc(tier, sink, room);
       for (auto [e, r] : tied)
         arcs.push_back({flow_.add_arc(2 + e, tier, r), e, t});
     }
-  if (short_total > energy_tol && flow_.run(source, sink, 1e-12) < short_total - energy_tol)
-    return false;
+  if (short_total > energy_tol) {
+    double total = 0;
+    if (single) {
+      // What small_max_flow::run does on the star, step for step: its
+      // breadth-first search reaches the slot nodes in the reverse order of
+      // their arcs (the last slot first), and each augmenting path takes the
+      // least of the three residuals on it, which leaves one of them at
+      // exactly zero. So the same pushes, in the same order, give the same
+      // flows (bit for bit) without the network.
+      constexpr double epsilon = 1e-12; // as run()'s
+      double left = std::max(0.0, parts_[0].need - low.energy[0]);
+      for (std::size_t i = single_ties_.size(); i-- > 0 && left > epsilon;) {
+        auto& tie = single_ties_[i];
+        if (!(tie.load_room > epsilon && tie.slot_room > epsilon))
+          continue;
+        double push = std::min(std::min(tie.slot_room, tie.load_room), left);
+        left -= push;
+        tie.flow = push;
+        total += push;
+      }
+    } else {
+      total = flow_.run(source, sink, 1e-12);
+    }
+    if (total < short_total - energy_tol)
+      return false;
+  }
   // The plan, checked: cap, powers, and its cost against the bound.
   column& plan = new_column(); // (low is not used past here: it may have moved)
   plan = columns_[base];
+  for (const auto& tie : single_ties_)
+    if (tie.flow > 0) {
+      const auto& part = parts_[0];
+      plan.power[part.offset + tie.slot - part.first] += tie.flow;
+      plan.energy[0] += tie.flow;
+    }
   for (const auto& ta : arcs) {
     double f = flow_.flow(ta.arc);
     if (f <= 0)

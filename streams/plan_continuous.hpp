@@ -183,6 +183,13 @@ private:
     int arc, part, slot;
   };
   std::vector<tie_arc> tie_arcs_;
+  // share_ties with one energy load: its tied slots (slot, the load's room,
+  // the slot's room) and what each takes, without the flow network.
+  struct single_tie {
+    int slot;
+    double load_room, slot_room, flow;
+  };
+  std::vector<single_tie> single_ties_;
   std::vector<double> draw_;
   // The program at the best λ, for the certificate.
   std::vector<double> best_lambda_;
