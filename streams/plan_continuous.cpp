@@ -58,8 +58,6 @@ void continuous_solver::take_memory(continuous_solver& from) {
   h_curve_.clear();
   take(k_delta_, from.k_delta_);
   take(k_value_, from.k_value_);
-  take(curve_delta_, from.curve_delta_);
-  take(curve_value_, from.curve_value_);
   take(k_start_, from.k_start_);
   take(program_a_, from.program_a_);
   take(program_lambda_, from.program_lambda_);
@@ -321,8 +319,12 @@ bool continuous_solver::run_program(std::span<const double> a, double& lagrangia
       const std::size_t to =
           t == 0 ? kept_delta_.size() : static_cast<std::size_t>(kept_start_[t - 1]);
       std::size_t before = k_delta_.size();
-      k_delta_.insert(k_delta_.end(), kept_delta_.begin() + from, kept_delta_.begin() + to);
-      k_value_.insert(k_value_.end(), kept_value_.begin() + from, kept_value_.begin() + to);
+      // (resize and copy: vector::insert's general range path costs more
+      // than these few points)
+      k_delta_.resize(before + (to - from));
+      k_value_.resize(before + (to - from));
+      std::copy(kept_delta_.begin() + from, kept_delta_.begin() + to, k_delta_.begin() + before);
+      std::copy(kept_value_.begin() + from, kept_value_.begin() + to, k_value_.begin() + before);
       k_start_[t] = static_cast<int>(before);
       if (t >= resume)
         continue; // in the program's rewound state already
@@ -341,12 +343,11 @@ bool continuous_solver::run_program(std::span<const double> a, double& lagrangia
     }
     h_argmin_[t] = h_curve_.left_slope < 0 ? h_curve_.argmin() : 0.0;
     std::size_t before = k_delta_.size();
-    if (!build_battery_curve(h_curve_, a[t], battery_, curve_delta_, curve_value_))
+    if (!build_battery_curve(h_curve_, a[t], battery_, k_delta_, k_value_))
       return false;
-    k_delta_.insert(k_delta_.end(), curve_delta_.begin(), curve_delta_.end());
-    k_value_.insert(k_value_.end(), curve_value_.begin(), curve_value_.end());
     k_start_[t] = static_cast<int>(before);
-    if (!dp_.add_slot(t, curve_delta_, curve_value_))
+    if (!dp_.add_slot(t, std::span<const double>(k_delta_).subspan(before),
+                      std::span<const double>(k_value_).subspan(before)))
       return false;
   }
   if (has_battery_) {

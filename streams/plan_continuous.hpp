@@ -152,7 +152,7 @@ private:
   // Scratch for one program.
   soc_program dp_;
   convex_curve h_curve_;
-  std::vector<double> k_delta_, k_value_, curve_delta_, curve_value_;
+  std::vector<double> k_delta_, k_value_;
   std::vector<int> k_start_; // per slot: its curve's points in k_delta_/k_value_
   // The last complete program's net load and λ (its curves are k_*), and the
   // one before it (kept_*), for run_program's reuse.

@@ -202,8 +202,10 @@ void split_battery_power(const slot_battery& b, double delta, double power, doub
 
 bool build_battery_curve(const convex_curve& h, double a, const slot_battery& b,
                          std::vector<double>& delta, std::vector<double>& value) {
-  delta.clear();
-  value.clear();
+  // Appended after what delta and value hold (the continuous solver keeps
+  // every slot's curve in one array); [base, size) is this slot's.
+  const std::size_t base = delta.size();
+  value.resize(base);
   double lo = -b.beta * b.discharge, hi = b.alpha * b.charge;
   if (h.hi != unbounded) {
     double room = h.hi - a; // most net battery power the cap leaves
@@ -232,25 +234,27 @@ bool build_battery_curve(const convex_curve& h, double a, const slot_battery& b,
       add(delta_hi(b, m - a));
     }
   }
-  std::sort(delta.begin(), delta.end());
-  std::size_t kept = 0;
-  for (double d : delta)
-    if (kept == 0 || d - delta[kept - 1] > same_point * (1 + std::abs(d)))
+  std::sort(delta.begin() + static_cast<std::ptrdiff_t>(base), delta.end());
+  std::size_t kept = base;
+  for (std::size_t i = base; i < delta.size(); ++i) {
+    const double d = delta[i];
+    if (kept == base || d - delta[kept - 1] > same_point * (1 + std::abs(d)))
       delta[kept++] = d;
+  }
   delta.resize(kept);
-  if (delta.empty() || delta.back() < hi)
+  if (delta.size() == base || delta.back() < hi)
     delta.push_back(hi); // the rounding above may have merged hi into a neighbour
   else
     delta.back() = hi;
-  delta.front() = std::min(delta.front(), lo) < lo ? lo : delta.front();
+  delta[base] = std::min(delta[base], lo) < lo ? lo : delta[base];
 
-  for (double d : delta)
-    value.push_back(h(a + battery_power(h.left_slope, h_min, a, b, d)));
+  for (std::size_t i = base; i < delta.size(); ++i)
+    value.push_back(h(a + battery_power(h.left_slope, h_min, a, b, delta[i])));
 
   // Lower convex hull: k is convex, this only removes rounding kinks.
-  std::size_t n = 0;
-  for (std::size_t i = 0; i < delta.size(); ++i) {
-    while (n >= 2) {
+  std::size_t n = base;
+  for (std::size_t i = base; i < delta.size(); ++i) {
+    while (n >= base + 2) {
       double x0 = delta[n - 2], v0 = value[n - 2], x1 = delta[n - 1], v1 = value[n - 1];
       double cross = (v1 - v0) * (delta[i] - x0) - (value[i] - v0) * (x1 - x0);
       if (cross >= 0)

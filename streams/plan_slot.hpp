@@ -102,8 +102,10 @@ double battery_power(double h_left_slope, double h_argmin, double a, const slot_
 void split_battery_power(const slot_battery& b, double delta, double power, double& charge,
                          double& discharge);
 
-/// k as points (delta, value), increasing delta, convex; false when no δ keeps
-/// the import under the cap (the slot is infeasible for this net load).
+/// k as points (delta, value), increasing delta, convex, appended to what
+/// `delta` and `value` hold (value.size() is set to delta.size() first);
+/// false when no δ keeps the import under the cap (the slot is infeasible for
+/// this net load).
 bool build_battery_curve(const convex_curve& h, double a, const slot_battery& b,
                          std::vector<double>& delta, std::vector<double>& value);
 
