@@ -18,6 +18,10 @@
 //        between its solves). By default the engine solves every problem
 //        first and CBC solves the same problems afterwards, each solver with
 //        its own warm caches, as each runs in production.
+// --rounds R: (not with --interleave) the engine solves the whole set R
+//        times and each problem counts with its least time: for comparing
+//        two builds on a shared machine (every home is still solved with 199
+//        others between its solves).
 // --cbc-preprocess 1: CBC with its default preprocessing (faster on some
 //        problems, but it returns wrong optima on some of these models; the
 //        max cost difference column shows it).
@@ -66,6 +70,7 @@ int main(int argc, char** argv) {
   bool cbc_preprocess = false;
   bool verbose = false;
   bool interleave = false;
+  int rounds = 1;
   int only = -1, repeat = 1;
   std::vector<int> sizes{96, 192, 672};
   std::uint64_t seed = 20240601;
@@ -81,6 +86,8 @@ int main(int argc, char** argv) {
       only = std::atoi(argv[i + 1]);
     else if (a == "--repeat")
       repeat = std::max(1, std::atoi(argv[i + 1]));
+    else if (a == "--rounds")
+      rounds = std::max(1, std::atoi(argv[i + 1]));
     else if (a == "--interleave")
       interleave = std::atoi(argv[i + 1]) != 0;
     else if (a == "--verbose")
@@ -103,7 +110,7 @@ int main(int argc, char** argv) {
       std::fprintf(stderr,
                    "usage: plan_bench [--problems N] [--cbc N] [--sizes 96,192,672] [--seed S] "
                    "[--budget-ms B] [--cpu-budget-ms B] [--verbose 1] [--only I --repeat R] "
-                   "[--interleave 1]\n");
+                   "[--interleave 1] [--rounds R]\n");
       return 2;
     }
   }
@@ -146,7 +153,7 @@ int main(int argc, char** argv) {
       if (!r)
         return run;
       run.plan = std::move(*r);
-      if (verbose) {
+      if (verbose && i >= 0) {
         const auto& res = *run.plan;
         int shiftables = 0, negative = 0;
         for (const auto& l : p.loads)
@@ -201,6 +208,15 @@ int main(int argc, char** argv) {
       std::vector<engine_run> runs;
       for (int i = first; i < last; ++i)
         runs.push_back(solve_engine(set[i - first], i));
+      // More rounds over the whole set: each problem's least time (another
+      // session's burst on a shared core only ever adds time).
+      for (int round = 1; round < rounds; ++round)
+        for (int i = first; i < last; ++i) {
+          auto again = solve_engine(set[i - first], -1);
+          auto& kept = runs[i - first];
+          kept.cpu_ms = std::min(kept.cpu_ms, again.cpu_ms);
+          kept.wall_ms = std::min(kept.wall_ms, again.wall_ms);
+        }
       for (int i = first; i < last; ++i)
         record(runs[i - first], set[i - first], i);
     }
