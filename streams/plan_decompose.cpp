@@ -22,7 +22,8 @@ struct cycle {
   int first = 0, last = 0; // start slots, inclusive
 };
 
-bool keeps_rules(const plan_problem& p, const plan_decisions& d) {
+// (g: grid_power(p, d), computed once by the caller)
+bool keeps_rules(const plan_problem& p, const plan_decisions& d, const std::vector<double>& g) {
   const double h = p.slot_hours();
   for (std::size_t i = 0; i < p.loads.size(); ++i) {
     const auto& l = p.loads[i];
@@ -39,7 +40,6 @@ bool keeps_rules(const plan_problem& p, const plan_decisions& d) {
     if (std::abs(energy - l.energy_kwh) > plan_tol)
       return false;
   }
-  auto g = grid_power(p, d);
   if (p.max_import_kw)
     for (double v : g)
       if (v > *p.max_import_kw + plan_tol)
@@ -244,10 +244,12 @@ decompose_outcome decompose_plan(const plan_problem& p, const decompose_limits& 
         d.power[i] = c.power_kw[i];
     d.charge_kw = c.charge_kw;
     d.discharge_kw = c.discharge_kw;
-    if (!keeps_rules(p, d))
-      return false;
-    double cost = plan_cost(p, grid_power(p, d));
+    // The cost first: a plan that is no better is not offered, whatever its rules.
+    const auto g = grid_power(p, d);
+    double cost = plan_cost(p, g);
     if (out.has_plan && cost >= out.cost - tolerance(out.cost))
+      return false;
+    if (!keeps_rules(p, d, g))
       return false;
     out.has_plan = true;
     out.cost = cost;

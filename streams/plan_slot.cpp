@@ -12,21 +12,6 @@ constexpr double same_point = 1e-12;
 
 } // namespace
 
-double convex_curve::operator()(double at) const {
-  if (at > hi || at < lo)
-    return unbounded;
-  const std::size_t n = x.size();
-  if (at <= x[0])
-    return at == x[0] ? v[0] : v[0] - left_slope * (x[0] - at);
-  if (at >= x[n - 1])
-    return at == x[n - 1] ? v[n - 1] : v[n - 1] + right_slope * (at - x[n - 1]);
-  std::size_t i = 1;
-  while (x[i] < at)
-    ++i;
-  double w = (at - x[i - 1]) / (x[i] - x[i - 1]);
-  return v[i - 1] + w * (v[i] - v[i - 1]);
-}
-
 double convex_curve::argmin() const {
   if (left_slope >= 0)
     return lo;
