@@ -80,6 +80,8 @@ void continuous_solver::take_memory(continuous_solver& from) {
   take(offers_, from.offers_);
   std::swap(flow_, from.flow_); // reset() before its first use
   take(tie_arcs_, from.tie_arcs_);
+  take(part_ties_, from.part_ties_);
+  take(eager_masks_, from.eager_masks_);
   take(single_ties_, from.single_ties_);
   take(draw_, from.draw_);
   take(best_lambda_, from.best_lambda_);
@@ -142,12 +144,13 @@ continuous_solver::continuous_solver(const plan_problem& p) : problem_(&p) {
     part.need = l.energy_kwh / h_;
     part.offset = offset;
     offset += part.last - part.first;
-    for (int t = part.first; t < part.last; ++t) {
-      part.levels.push_back(p.import_price[t] * h_);
-      part.levels.push_back(p.export_price[t] * h_);
-    }
-    std::sort(part.levels.begin(), part.levels.end());
-    part.levels.erase(std::unique(part.levels.begin(), part.levels.end()), part.levels.end());
+    part.lowest_level = unbounded;
+    part.highest_level = -unbounded;
+    for (int t = part.first; t < part.last; ++t)
+      for (double level : {p.import_price[t] * h_, p.export_price[t] * h_}) {
+        part.lowest_level = std::min(part.lowest_level, level);
+        part.highest_level = std::max(part.highest_level, level);
+      }
     parts_.push_back(part);
   }
   slot_parts_start_.assign(horizon_ + 1, 0);
@@ -297,15 +300,17 @@ bool continuous_solver::run_program(std::span<const double> a, double& lagrangia
     dp_.reset(limits_, T);
   if (!reuse) {
     // Whether a load's λ equals the grid's price in a slot of its window
-    // (only then does allocate's `eager` matter).
+    // (only then does allocate's `eager` matter for it), per load.
     program_ties_ = false;
-    for (int t = 0; t < T && !program_ties_; ++t)
+    part_ties_.assign(parts_.size(), 0);
+    for (int t = 0; t < T; ++t)
       for (int k = slot_parts_start_[t]; k < slot_parts_start_[t + 1]; ++k) {
-        const double value = lambda_[slot_parts_[k]];
-        if (same_price(value, prices_[t].sell) || same_price(value, prices_[t].buy)) {
-          program_ties_ = true;
-          break;
-        }
+        const int e = slot_parts_[k];
+        if (part_ties_[e])
+          continue;
+        const double value = lambda_[e];
+        if (same_price(value, prices_[t].sell) || same_price(value, prices_[t].buy))
+          part_ties_[e] = 1, program_ties_ = true;
       }
   }
   for (int t = T - 1; t >= 0; --t) {
@@ -588,8 +593,9 @@ void continuous_solver::set_box(bool improved) {
   if (radius_.empty()) {
     radius_.resize(K);
     for (int e = 0; e < K; ++e) {
-      const auto& levels = parts_[e].levels;
-      radius_[e] = 0.25 * (levels.back() - levels.front()) + 1e-3 * (1 + std::abs(lambda_[e]));
+      const auto& part = parts_[e];
+      radius_[e] = 0.25 * (part.highest_level - part.lowest_level) +
+                   1e-3 * (1 + std::abs(lambda_[e]));
     }
   } else {
     for (int e = 0; e < K; ++e)
@@ -782,15 +788,28 @@ const continuous_plan& continuous_solver::solve(std::span<const double> a) {
     allocate(a, eager_, new_column());
     if (K == 0)
       break;
-    // Without a tie anywhere `eager` changes nothing: copies of the first.
+    // `eager` only matters for loads with a tie somewhere (part_ties_): a
+    // column whose tied loads are eager as in an earlier column of this
+    // program is a copy of it (without any tie, all are copies of the first).
     const std::size_t first = columns_.size() - 1;
+    eager_masks_.assign(1, 0);
     auto add_column = [&] {
-      if (program_ties_) {
-        allocate(a, eager_, new_column());
-      } else {
+      bool exact = K <= 64; // masks as bits
+      std::uint64_t mask = 0;
+      for (int e = 0; e < K && exact; ++e)
+        if (eager_[e] && part_ties_[e])
+          mask |= std::uint64_t{1} << e;
+      std::size_t same = eager_masks_.size();
+      if (exact)
+        same = static_cast<std::size_t>(
+            std::find(eager_masks_.begin(), eager_masks_.end(), mask) - eager_masks_.begin());
+      if (same < eager_masks_.size()) {
         column& c = new_column();
-        c = columns_[first];
+        c = columns_[first + same];
+      } else {
+        allocate(a, eager_, new_column());
       }
+      eager_masks_.push_back(exact ? mask : ~std::uint64_t{0});
     };
     std::fill(eager_.begin(), eager_.end(), 1);
     add_column();
