@@ -403,6 +403,7 @@ void continuous_solver::allocate(std::span<const double> a, std::span<const std:
   }
   out.power.assign(
       parts_.empty() ? 0 : parts_.back().offset + parts_.back().last - parts_.back().first, 0.0);
+  const bool any_eager = std::any_of(eager.begin(), eager.end(), [](auto e) { return e != 0; });
   for (int t = 0; t < T; ++t) {
     const double x = has_battery_ ? slot_x_[t] : a[t];
     const int begin = slot_parts_start_[t];
@@ -414,10 +415,14 @@ void continuous_solver::allocate(std::span<const double> a, std::span<const std:
     const std::span<const slot_load> loads(slot_loads_.data() + begin, n);
     const int* load_parts = slot_load_parts_.data() + begin;
     draw_.resize(n);
-    slot_eager_.resize(n);
-    for (std::size_t k = 0; k < n; ++k)
-      slot_eager_[k] = eager.empty() ? 0 : eager[load_parts[k]];
-    double g = allocate_loads(prices_[t], loads, x, draw_, slot_eager_);
+    std::span<const std::uint8_t> slot_eager; // empty: none is eager
+    if (any_eager) {
+      slot_eager_.resize(n);
+      for (std::size_t k = 0; k < n; ++k)
+        slot_eager_[k] = eager[load_parts[k]];
+      slot_eager = slot_eager_;
+    }
+    double g = allocate_loads(prices_[t], loads, x, draw_, slot_eager);
     for (std::size_t k = 0; k < n; ++k) {
       const auto& part = parts_[load_parts[k]];
       out.power[part.offset + t - part.first] = draw_[k];

@@ -71,6 +71,18 @@ decompose_outcome decompose_plan(const plan_problem& p, const decompose_limits& 
     if (p.loads[i].kind == load_kind::shiftable)
       cycles.push_back({static_cast<int>(i), p.loads[i].earliest_start, p.loads[i].last_start()});
   const int n = static_cast<int>(cycles.size());
+  // Per cycle: the slots of its profile that draw (offset, kW), in order.
+  struct draw {
+    int offset;
+    double kw;
+  };
+  std::vector<std::vector<draw>> draws(n);
+  for (int c = 0; c < n; ++c) {
+    const auto& l = p.loads[cycles[c].load];
+    for (int k = 0; k < l.length(); ++k)
+      if (l.profile_kw[k] != 0)
+        draws[c].push_back({k, l.profile_kw[k]});
+  }
   auto tolerance = [&](double cost) {
     return std::max(limits.absolute_gap, limits.relative_gap * std::abs(cost));
   };
@@ -93,11 +105,9 @@ decompose_outcome decompose_plan(const plan_problem& p, const decompose_limits& 
   // y . profile of cycle c started at s (+infinity where y is and the
   // profile draws; zero draws add nothing).
   auto priced = [&](const std::vector<double>& y, int c, int s) {
-    const auto& l = p.loads[cycles[c].load];
     double v = 0;
-    for (int k = 0; k < l.length(); ++k)
-      if (l.profile_kw[k] != 0)
-        v += y[s + k] * l.profile_kw[k];
+    for (const auto& d : draws[c])
+      v += y[s + d.offset] * d.kw;
     return v;
   };
   // The cut's slot prices for a solve at `at` (empty: no cycles). Any price
@@ -109,12 +119,9 @@ decompose_outcome decompose_plan(const plan_problem& p, const decompose_limits& 
   std::vector<std::uint8_t> occupied(T);
   auto cut_prices = [&](const continuous_plan& c, const std::vector<int>& at) {
     std::fill(occupied.begin(), occupied.end(), 0);
-    for (int k = 0; k < static_cast<int>(at.size()); ++k) {
-      const auto& l = p.loads[cycles[k].load];
-      for (int j = 0; j < l.length(); ++j)
-        if (l.profile_kw[j] != 0)
-          occupied[at[k] + j] = 1;
-    }
+    for (int k = 0; k < static_cast<int>(at.size()); ++k)
+      for (const auto& d : draws[k])
+        occupied[at[k] + d.offset] = 1;
     for (int t = 0; t < T; ++t)
       y[t] = occupied[t] ? c.slot_price[t] : c.slope_hi[t];
     return y;
@@ -198,12 +205,12 @@ decompose_outcome decompose_plan(const plan_problem& p, const decompose_limits& 
     k.constant = constant;
     k.table.resize(n);
     for (int c = 0; c < n; ++c) {
-      const auto& l = p.loads[cycles[c].load];
       for (int s = cycles[c].first; s <= cycles[c].last; ++s) {
         double v = 0;
-        for (int j = 0; j < l.length() && v < unbounded; ++j)
-          if (l.profile_kw[j] != 0)
-            v += phi[s + j](base[s + j] + l.profile_kw[j]) - phi_base[s + j];
+        for (std::size_t j = 0; j < draws[c].size() && v < unbounded; ++j) {
+          const int t = s + draws[c][j].offset;
+          v += phi[t](base[t] + draws[c][j].kw) - phi_base[t];
+        }
         k.table[c].push_back(v);
       }
     }
