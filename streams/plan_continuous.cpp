@@ -961,17 +961,28 @@ void continuous_solver::storage_values(std::vector<double>& w) {
     double d = path_delta_[t];
     l = -unbounded;
     r = unbounded;
+    // The segments that decide (by comparisons; then only their slopes are
+    // computed): the last one ending at or before d, the first one starting
+    // at or after d, or one with d inside (it sets both; no later segment
+    // can then change either).
+    const double tol = 1e-9 * (1 + std::abs(d));
+    int left = -1, right = -1;
     for (int i = begin; i + 1 < end; ++i) {
       double x0 = k_delta_[i], x1 = k_delta_[i + 1];
-      double slope = (k_value_[i + 1] - k_value_[i]) / (x1 - x0);
-      double tol = 1e-9 * (1 + std::abs(d));
       if (x1 <= d + tol && x0 < d - tol)
-        l = slope; // a segment ending at or before d
-      if (x0 >= d - tol && x1 > d + tol && r == unbounded)
-        r = slope; // the first segment starting at or after d
+        left = i; // a segment ending at or before d
+      if (x0 >= d - tol && x1 > d + tol && right < 0)
+        right = i; // the first segment starting at or after d
       if (x0 < d - tol && x1 > d + tol)
-        l = r = slope; // d inside
+        left = right = i; // d inside
     }
+    auto slope = [&](int i) {
+      return (k_value_[i + 1] - k_value_[i]) / (k_delta_[i + 1] - k_delta_[i]);
+    };
+    if (left >= 0)
+      l = slope(left);
+    if (right >= 0)
+      r = slope(right);
   };
   const double tol = 1e-9;
   auto at_lo = [&](int t) {

@@ -144,6 +144,16 @@ double delta_hi(const slot_battery& b, double power) {
   return b.alpha * b.charge + b.beta * (power - b.charge);
 }
 
+// battery_power below, inlined where k's points are evaluated.
+inline double battery_power_inline(double h_left_slope, double h_argmin, double a,
+                                   const slot_battery& b, double delta) {
+  double p = power_lo(b, delta);
+  if (!(h_left_slope < 0 && b.alpha < b.beta && b.charge > 0 && b.discharge > 0))
+    return p;
+  double target = h_argmin - a;
+  return std::clamp(target, p, std::max(p, power_hi(b, delta)));
+}
+
 } // namespace
 
 double battery_power(const convex_curve& h, double a, const slot_battery& b, double delta) {
@@ -156,11 +166,7 @@ double battery_power(const convex_curve& h, double a, const slot_battery& b, dou
 
 double battery_power(double h_left_slope, double h_argmin, double a, const slot_battery& b,
                      double delta) {
-  double p = power_lo(b, delta);
-  if (!(h_left_slope < 0 && b.alpha < b.beta && b.charge > 0 && b.discharge > 0))
-    return p;
-  double target = h_argmin - a;
-  return std::clamp(target, p, std::max(p, power_hi(b, delta)));
+  return battery_power_inline(h_left_slope, h_argmin, a, b, delta);
 }
 
 void split_battery_power(const slot_battery& b, double delta, double power, double& charge,
@@ -234,7 +240,7 @@ bool build_battery_curve(const convex_curve& h, double a, const slot_battery& b,
   delta[base] = std::min(delta[base], lo) < lo ? lo : delta[base];
 
   for (std::size_t i = base; i < delta.size(); ++i)
-    value.push_back(h(a + battery_power(h.left_slope, h_min, a, b, delta[i])));
+    value.push_back(h(a + battery_power_inline(h.left_slope, h_min, a, b, delta[i])));
 
   // Lower convex hull: k is convex, this only removes rounding kinks.
   std::size_t n = base;
