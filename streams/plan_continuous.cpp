@@ -81,6 +81,7 @@ void continuous_solver::take_memory(continuous_solver& from) {
   std::swap(flow_, from.flow_); // reset() before its first use
   take(tie_arcs_, from.tie_arcs_);
   take(part_ties_, from.part_ties_);
+  take(slot_loads_lambda_, from.slot_loads_lambda_);
   take(eager_masks_, from.eager_masks_);
   take(single_ties_, from.single_ties_);
   take(draw_, from.draw_);
@@ -313,6 +314,8 @@ bool continuous_solver::run_program(std::span<const double> a, double& lagrangia
           part_ties_[e] = 1, program_ties_ = true;
       }
   }
+  if (!reuse)
+    slot_loads_valid_ = false; // until every slot is sorted at this λ
   for (int t = T - 1; t >= 0; --t) {
     if (!reuse)
       sort_slot_loads(t);
@@ -354,6 +357,10 @@ bool continuous_solver::run_program(std::span<const double> a, double& lagrangia
     if (!dp_.add_slot(t, std::span<const double>(k_delta_).subspan(before),
                       std::span<const double>(k_value_).subspan(before)))
       return false;
+  }
+  if (!reuse) {
+    slot_loads_valid_ = true;
+    slot_loads_lambda_ = lambda_;
   }
   if (has_battery_) {
     program_a_.assign(a.begin(), a.end());
@@ -1062,10 +1069,19 @@ void continuous_solver::certify(std::span<const double> a) {
   const bool same_lambda = phi_complete_ && phi_lambda_ == lambda_;
   phi_complete_ = false;
   phi_w_.resize(T);
+  // The last program's sorted loads where it ran at this λ (the same lists).
+  const bool sorted = slot_loads_valid_ && slot_loads_lambda_ == lambda_;
   for (int t = 0; t < T; ++t) {
     if (!same_lambda || phi_w_[t] != w[t]) {
-      active_loads(t, loads_, nullptr);
-      build_lagrangian_curve(prices_[t], loads_, has_battery_ ? &battery_ : nullptr, w[t], phi_[t]);
+      std::span<const slot_load> loads;
+      if (sorted) {
+        loads = std::span<const slot_load>(slot_loads_.data() + slot_parts_start_[t],
+                                           slot_parts_start_[t + 1] - slot_parts_start_[t]);
+      } else {
+        active_loads(t, loads_, nullptr);
+        loads = loads_;
+      }
+      build_lagrangian_curve(prices_[t], loads, has_battery_ ? &battery_ : nullptr, w[t], phi_[t]);
       phi_w_[t] = w[t];
     }
     auto v = lagrangian_slot_value(phi_[t], a[t]);

@@ -167,6 +167,8 @@ private:
   // the program reads them instead of sorting again.
   std::vector<slot_load> slot_loads_;
   std::vector<int> slot_load_parts_;
+  bool slot_loads_valid_ = false;         // every slot's list sorted at slot_loads_lambda_
+  std::vector<double> slot_loads_lambda_; // (certify() reuses them at that λ)
   // Per program: where h is least per slot (for the battery's overlap), and
   // the battery along the program's path, computed once for all columns.
   std::vector<double> h_argmin_, slot_x_, path_charge_, path_discharge_;
