@@ -102,13 +102,18 @@ decompose_outcome decompose_plan(const plan_problem& p, const decompose_limits& 
         a[starts[c] + k] += l.profile_kw[k];
     }
   };
-  // y . profile of cycle c started at s (+infinity where y is and the
-  // profile draws; zero draws add nothing).
-  auto priced = [&](const std::vector<double>& y, int c, int s) {
-    double v = 0;
-    for (const auto& d : draws[c])
-      v += y[s + d.offset] * d.kw;
-    return v;
+  // y . profile of cycle c at every start s, into `v` (+infinity where y is
+  // and the profile draws; zero draws add nothing). Draw by draw over all
+  // starts: each start's sum is taken in the same order as one start at a
+  // time (so the same numbers), but the starts' sums are independent.
+  auto priced_all = [&](const std::vector<double>& y, int c, std::vector<double>& v) {
+    const int first = cycles[c].first, count = cycles[c].last - first + 1;
+    v.assign(static_cast<std::size_t>(count), 0.0);
+    for (const auto& d : draws[c]) {
+      const double* from = y.data() + first + d.offset;
+      for (int i = 0; i < count; ++i)
+        v[i] += from[i] * d.kw;
+    }
   };
   // The cut's slot prices for a solve at `at` (empty: no cycles). Any price
   // between the bound's one-sided slopes makes a valid cut; where no cycle
@@ -137,10 +142,9 @@ decompose_outcome decompose_plan(const plan_problem& p, const decompose_limits& 
     for (int c = 0; c < n; ++c) {
       double best = unbounded;
       cheapest[c] = cycles[c].first;
-      priced_starts[c].clear();
+      priced_all(y, c, priced_starts[c]);
       for (int s = cycles[c].first; s <= cycles[c].last; ++s) {
-        double v = priced(y, c, s);
-        priced_starts[c].push_back(v);
+        const double v = priced_starts[c][s - cycles[c].first];
         if (v < best) {
           best = v;
           cheapest[c] = s;
@@ -205,14 +209,17 @@ decompose_outcome decompose_plan(const plan_problem& p, const decompose_limits& 
     k.constant = constant;
     k.table.resize(n);
     for (int c = 0; c < n; ++c) {
-      for (int s = cycles[c].first; s <= cycles[c].last; ++s) {
-        double v = 0;
-        for (std::size_t j = 0; j < draws[c].size() && v < unbounded; ++j) {
-          const int t = s + draws[c][j].offset;
-          v += phi[t](base[t] + draws[c][j].kw) - phi_base[t];
+      // Draw by draw over all starts, as priced_all (each start's sum in the
+      // same order). φ is finite or +infinity and φ_base finite here, so a
+      // sum that reached +infinity stays there.
+      const int first = cycles[c].first, count = cycles[c].last - first + 1;
+      auto& v = k.table[c];
+      v.assign(static_cast<std::size_t>(count), 0.0);
+      for (const auto& d : draws[c])
+        for (int i = 0; i < count; ++i) {
+          const int t = first + i + d.offset;
+          v[i] += phi[t](base[t] + d.kw) - phi_base[t];
         }
-        k.table[c].push_back(v);
-      }
     }
     double total = k.constant;
     for (int c = 0; c < n; ++c)
