@@ -236,10 +236,7 @@ void continuous_solver::initial_prices(std::span<const double> a) {
   // Each energy load alone against the grid: the price of its marginal kW
   // when it fills its window's cheapest room first (solar surplus at the
   // export price, then import up to the cap).
-  struct offer {
-    double price, kw;
-  };
-  std::vector<offer> offers;
+  auto& offers = offers_;
   for (std::size_t e = 0; e < parts_.size(); ++e) {
     const auto& part = parts_[e];
     offers.clear();
@@ -421,15 +418,18 @@ void continuous_solver::allocate(std::span<const double> a, std::span<const std:
     }
     const std::span<const slot_load> loads(slot_loads_.data() + begin, n);
     const int* load_parts = slot_load_parts_.data() + begin;
-    draw_.resize(n);
+    // (Scratch only grows: a resize per slot cost more than the work.)
+    if (draw_.size() < n)
+      draw_.resize(n);
     std::span<const std::uint8_t> slot_eager; // empty: none is eager
     if (any_eager) {
-      slot_eager_.resize(n);
+      if (slot_eager_.size() < n)
+        slot_eager_.resize(n);
       for (std::size_t k = 0; k < n; ++k)
         slot_eager_[k] = eager[load_parts[k]];
-      slot_eager = slot_eager_;
+      slot_eager = std::span<const std::uint8_t>(slot_eager_.data(), n);
     }
-    double g = allocate_loads(prices_[t], loads, x, draw_, slot_eager);
+    double g = allocate_loads(prices_[t], loads, x, std::span<double>(draw_.data(), n), slot_eager);
     for (std::size_t k = 0; k < n; ++k) {
       const auto& part = parts_[load_parts[k]];
       out.power[part.offset + t - part.first] = draw_[k];
