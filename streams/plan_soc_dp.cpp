@@ -66,7 +66,8 @@ bool soc_program::add_slot(int t, std::span<const double> delta, std::span<const
   const std::size_t m = segments_.size();
   // Written through a pointer into room for every segment of V and of k
   // (vector::insert's range path per run cost more than the copying).
-  merged_.resize(m - first_ + n);
+  if (merged_.size() < m - first_ + n)
+    merged_.resize(m - first_ + n);
   segment* out = merged_.data();
   std::size_t w = 0;
   double at = x;
