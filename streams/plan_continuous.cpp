@@ -324,12 +324,12 @@ bool continuous_solver::run_program(std::span<const double> a, double& lagrangia
       const std::size_t to =
           t == 0 ? kept_delta_.size() : static_cast<std::size_t>(kept_start_[t - 1]);
       std::size_t before = k_delta_.size();
-      // (resize and copy: vector::insert's general range path costs more
+      // (one by one: vector::insert's and resize's general paths cost more
       // than these few points)
-      k_delta_.resize(before + (to - from));
-      k_value_.resize(before + (to - from));
-      std::copy(kept_delta_.begin() + from, kept_delta_.begin() + to, k_delta_.begin() + before);
-      std::copy(kept_value_.begin() + from, kept_value_.begin() + to, k_value_.begin() + before);
+      for (std::size_t i = from; i < to; ++i) {
+        k_delta_.push_back(kept_delta_[i]);
+        k_value_.push_back(kept_value_[i]);
+      }
       k_start_[t] = static_cast<int>(before);
       if (t >= resume)
         continue; // in the program's rewound state already

@@ -301,7 +301,18 @@ void build_lagrangian_curve(const slot_prices& s, std::span<const slot_load> loa
     psi_hi = b->beta * w * b->discharge;
   }
   seg* list = spill.empty() ? local : spill.data();
-  std::sort(list, list + count, [](const seg& l, const seg& r) { return l.slope < r.slope; });
+  if (count <= 16) {
+    // What std::sort does on this few (its insertion sort: stable), inline.
+    for (std::size_t i = 1; i < count; ++i) {
+      const seg moving = list[i];
+      std::size_t j = i;
+      for (; j > 0 && moving.slope < list[j - 1].slope; --j)
+        list[j] = list[j - 1];
+      list[j] = moving;
+    }
+  } else {
+    std::sort(list, list + count, [](const seg& l, const seg& r) { return l.slope < r.slope; });
+  }
   double total = 0, psi_lo = psi_hi;
   for (std::size_t i = 0; i < count; ++i) {
     total += list[i].length;
