@@ -118,8 +118,9 @@ int main(int argc, char** argv) {
   std::printf("times in ms; cpu = CPU time of the solving thread (the machine is shared, so wall\n"
               "times include waiting for a core); speedup = CBC's median over the engine's median\n"
               "on the problems both solved, in CPU time (wall time in brackets)\n");
-  std::printf("%s\n", interleave ? "interleaved: each problem solved by the engine, then by CBC"
-                                  : "phased: the engine solves every problem, then CBC the same ones");
+  std::printf("%s\n", interleave
+                          ? "interleaved: each problem solved by the engine, then by CBC"
+                          : "phased: the engine solves every problem, then CBC the same ones");
   std::printf("%5s %6s %8s %8s %8s %8s %8s | %8s %8s %8s %8s | %7s %5s | %4s %8s %8s %8s | %13s "
               "%9s\n",
               "slots", "plans", "cpu_med", "cpu_p90", "cpu_p99", "cpu_max", "cpu_mean", "wall_med",
@@ -160,12 +161,13 @@ int main(int argc, char** argv) {
           shiftables += l.kind == streams::load_kind::shiftable;
         for (double e : p.export_price)
           negative += e < 0;
-        std::printf("  #%d %.3f ms (cpu %.3f) fast path %.3f ms solves %d programs %d nodes %ld "
-                    "iterations %ld shiftables %d negative_slots %d cap %d loads %zu%s cost %.17g\n",
-                    i, run.wall_ms, run.cpu_ms, res.fast_path_ms, res.continuous_solves,
-                    res.continuous_programs, res.nodes, res.lp_iterations, shiftables, negative,
-                    p.max_import_kw.has_value(), p.loads.size(), res.optimal ? "" : " NOT PROVEN",
-                    res.cost);
+        std::printf(
+            "  #%d %.3f ms (cpu %.3f) fast path %.3f ms solves %d programs %d nodes %ld "
+            "iterations %ld shiftables %d negative_slots %d cap %d loads %zu%s cost %.17g\n",
+            i, run.wall_ms, run.cpu_ms, res.fast_path_ms, res.continuous_solves,
+            res.continuous_programs, res.nodes, res.lp_iterations, shiftables, negative,
+            p.max_import_kw.has_value(), p.loads.size(), res.optimal ? "" : " NOT PROVEN",
+            res.cost);
       }
       return run;
     };
@@ -189,8 +191,8 @@ int main(int argc, char** argv) {
       cbc_wall.push_back(c.solve_ms);
       ours_on_cbc.push_back(run.wall_ms);
       ours_cpu_on_cbc.push_back(run.cpu_ms);
-      max_diff = std::max(max_diff,
-                          std::abs(run.plan->cost - c.cost) / std::max(std::abs(c.cost), 1e-9));
+      max_diff =
+          std::max(max_diff, std::abs(run.plan->cost - c.cost) / std::max(std::abs(c.cost), 1e-9));
     };
     int first = only < 0 ? 0 : only, last = only < 0 ? problems : only + 1;
     if (interleave) {

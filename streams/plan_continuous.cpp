@@ -606,8 +606,8 @@ void continuous_solver::set_box(bool improved) {
     radius_.resize(K);
     for (int e = 0; e < K; ++e) {
       const auto& part = parts_[e];
-      radius_[e] = 0.25 * (part.highest_level - part.lowest_level) +
-                   1e-3 * (1 + std::abs(lambda_[e]));
+      radius_[e] =
+          0.25 * (part.highest_level - part.lowest_level) + 1e-3 * (1 + std::abs(lambda_[e]));
     }
   } else {
     for (int e = 0; e < K; ++e)
@@ -813,8 +813,8 @@ const continuous_plan& continuous_solver::solve(std::span<const double> a) {
           mask |= std::uint64_t{1} << e;
       std::size_t same = eager_masks_.size();
       if (exact)
-        same = static_cast<std::size_t>(
-            std::find(eager_masks_.begin(), eager_masks_.end(), mask) - eager_masks_.begin());
+        same = static_cast<std::size_t>(std::find(eager_masks_.begin(), eager_masks_.end(), mask) -
+                                        eager_masks_.begin());
       if (same < eager_masks_.size()) {
         column& c = new_column();
         c = columns_[first + same];

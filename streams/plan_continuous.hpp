@@ -97,8 +97,8 @@ private:
     int load = 0;
     int first = 0, last = 0; // slots [first, last)
     double max_kw = 0;
-    double need = 0;            // kW-slots: energy_kwh / h
-    int offset = 0;             // of its slots in a column's flat power array
+    double need = 0;                            // kW-slots: energy_kwh / h
+    int offset = 0;                             // of its slots in a column's flat power array
     double lowest_level = 0, highest_level = 0; // the grid's prices in its window
   };
   // A plan from one dynamic program: the master LP's column.
@@ -174,8 +174,8 @@ private:
   std::vector<double> h_argmin_, slot_x_, path_charge_, path_discharge_;
   bool battery_placed_ = false;
   bool program_ties_ = true; // a load's λ equals the grid's price somewhere (at this λ)
-  std::vector<std::uint8_t> part_ties_;   // the same per load
-  std::vector<std::uint64_t> eager_masks_; // per column of a program: its tied eager loads
+  std::vector<std::uint8_t> part_ties_;      // the same per load
+  std::vector<std::uint64_t> eager_masks_;   // per column of a program: its tied eager loads
   std::vector<std::pair<int, double>> tied_; // share_ties: (part, room) in a slot
   std::vector<std::uint8_t> eager_, slot_eager_;
   struct offer {
