@@ -21,23 +21,91 @@ double grid_cost(const slot_prices& s, double g) {
 
 } // namespace
 
-namespace {
-
-// The certificate's curves (two small vectors per slot) are the solver's
-// largest scratch; a thread that plans home after home reuses their memory
-// instead of allocating them again for every problem.
-thread_local std::vector<convex_curve> spare_curves;
-
-} // namespace
-
-continuous_solver::~continuous_solver() {
-  if (phi_.capacity() > spare_curves.capacity())
-    spare_curves = std::move(phi_);
+continuous_solver& continuous_solver::spare() {
+  thread_local continuous_solver memory;
+  return memory;
 }
 
-continuous_solver::continuous_solver(const plan_problem& p) : problem_(p) {
-  phi_ = std::move(spare_curves);
-  spare_curves = {};
+void continuous_solver::take_memory(continuous_solver& from) {
+  // Every container of `from` becomes one of ours, emptied (the same as a
+  // new one but for its capacity); `from` gets ours. No other state moves.
+  auto take = [](auto& mine, auto& theirs) {
+    std::swap(mine, theirs);
+    mine.clear();
+  };
+  take(prices_, from.prices_);
+  take(parts_, from.parts_);
+  take(slot_parts_start_, from.slot_parts_start_);
+  take(slot_parts_, from.slot_parts_);
+  take(order_, from.order_);
+  take(lambda_, from.lambda_);
+  take(radius_, from.radius_);
+  take(box_lo_, from.box_lo_);
+  take(box_hi_, from.box_hi_);
+  take(storage_, from.storage_);
+  take(storage_lo_, from.storage_lo_);
+  take(storage_hi_, from.storage_hi_);
+  take(weights_, from.weights_);
+  take(next_lambda_, from.next_lambda_);
+  // Columns are all spares here (each is assigned in full before it is read).
+  std::swap(spare_columns_, from.spare_columns_);
+  for (auto& c : from.columns_)
+    spare_columns_.push_back(std::move(c));
+  from.columns_.clear();
+  columns_.clear();
+  std::swap(dp_, from.dp_); // reset() before its first use
+  std::swap(h_curve_, from.h_curve_);
+  h_curve_.clear();
+  take(k_delta_, from.k_delta_);
+  take(k_value_, from.k_value_);
+  take(k_start_, from.k_start_);
+  take(program_a_, from.program_a_);
+  take(program_lambda_, from.program_lambda_);
+  take(kept_a_, from.kept_a_);
+  take(kept_delta_, from.kept_delta_);
+  take(kept_value_, from.kept_value_);
+  take(kept_start_, from.kept_start_);
+  take(path_delta_, from.path_delta_);
+  take(path_soc_, from.path_soc_);
+  take(loads_, from.loads_);
+  take(slot_loads_, from.slot_loads_);
+  take(slot_load_parts_, from.slot_load_parts_);
+  take(h_argmin_, from.h_argmin_);
+  take(slot_x_, from.slot_x_);
+  take(path_charge_, from.path_charge_);
+  take(path_discharge_, from.path_discharge_);
+  take(tied_, from.tied_);
+  take(eager_, from.eager_);
+  take(slot_eager_, from.slot_eager_);
+  take(offers_, from.offers_);
+  std::swap(flow_, from.flow_); // reset() before its first use
+  take(tie_arcs_, from.tie_arcs_);
+  take(part_ties_, from.part_ties_);
+  take(slot_loads_lambda_, from.slot_loads_lambda_);
+  take(eager_masks_, from.eager_masks_);
+  take(single_ties_, from.single_ties_);
+  take(draw_, from.draw_);
+  take(best_lambda_, from.best_lambda_);
+  // The certificate's curves (two small vectors per slot) are the largest:
+  // kept with their own memory (each is built before it is read).
+  std::swap(phi_, from.phi_);
+  take(phi_w_, from.phi_w_);
+  take(phi_lambda_, from.phi_lambda_);
+  take(out_.charge_kw, from.out_.charge_kw);
+  take(out_.discharge_kw, from.out_.discharge_kw);
+  std::swap(out_.power_kw, from.out_.power_kw); // solve() clears each one it uses
+  take(out_.slot_price, from.out_.slot_price);
+  take(out_.slope_lo, from.out_.slope_lo);
+  take(out_.slope_hi, from.out_.slope_hi);
+}
+
+continuous_solver::~continuous_solver() {
+  if (problem_ != nullptr) // not the spare itself
+    spare().take_memory(*this);
+}
+
+continuous_solver::continuous_solver(const plan_problem& p) : problem_(&p) {
+  take_memory(spare());
   horizon_ = p.horizon;
   h_ = p.slot_hours();
   prices_.resize(horizon_);
@@ -77,12 +145,13 @@ continuous_solver::continuous_solver(const plan_problem& p) : problem_(p) {
     part.need = l.energy_kwh / h_;
     part.offset = offset;
     offset += part.last - part.first;
-    for (int t = part.first; t < part.last; ++t) {
-      part.levels.push_back(p.import_price[t] * h_);
-      part.levels.push_back(p.export_price[t] * h_);
-    }
-    std::sort(part.levels.begin(), part.levels.end());
-    part.levels.erase(std::unique(part.levels.begin(), part.levels.end()), part.levels.end());
+    part.lowest_level = unbounded;
+    part.highest_level = -unbounded;
+    for (int t = part.first; t < part.last; ++t)
+      for (double level : {p.import_price[t] * h_, p.export_price[t] * h_}) {
+        part.lowest_level = std::min(part.lowest_level, level);
+        part.highest_level = std::max(part.highest_level, level);
+      }
     parts_.push_back(part);
   }
   slot_parts_start_.assign(horizon_ + 1, 0);
@@ -167,10 +236,7 @@ void continuous_solver::initial_prices(std::span<const double> a) {
   // Each energy load alone against the grid: the price of its marginal kW
   // when it fills its window's cheapest room first (solar surplus at the
   // export price, then import up to the cap).
-  struct offer {
-    double price, kw;
-  };
-  std::vector<offer> offers;
+  auto& offers = offers_;
   for (std::size_t e = 0; e < parts_.size(); ++e) {
     const auto& part = parts_[e];
     offers.clear();
@@ -232,17 +298,21 @@ bool continuous_solver::run_program(std::span<const double> a, double& lagrangia
     dp_.reset(limits_, T);
   if (!reuse) {
     // Whether a load's λ equals the grid's price in a slot of its window
-    // (only then does allocate's `eager` matter).
+    // (only then does allocate's `eager` matter for it), per load.
     program_ties_ = false;
-    for (int t = 0; t < T && !program_ties_; ++t)
+    part_ties_.assign(parts_.size(), 0);
+    for (int t = 0; t < T; ++t)
       for (int k = slot_parts_start_[t]; k < slot_parts_start_[t + 1]; ++k) {
-        const double value = lambda_[slot_parts_[k]];
-        if (same_price(value, prices_[t].sell) || same_price(value, prices_[t].buy)) {
-          program_ties_ = true;
-          break;
-        }
+        const int e = slot_parts_[k];
+        if (part_ties_[e])
+          continue;
+        const double value = lambda_[e];
+        if (same_price(value, prices_[t].sell) || same_price(value, prices_[t].buy))
+          part_ties_[e] = 1, program_ties_ = true;
       }
   }
+  if (!reuse)
+    slot_loads_valid_ = false; // until every slot is sorted at this λ
   for (int t = T - 1; t >= 0; --t) {
     if (!reuse)
       sort_slot_loads(t);
@@ -254,8 +324,12 @@ bool continuous_solver::run_program(std::span<const double> a, double& lagrangia
       const std::size_t to =
           t == 0 ? kept_delta_.size() : static_cast<std::size_t>(kept_start_[t - 1]);
       std::size_t before = k_delta_.size();
-      k_delta_.insert(k_delta_.end(), kept_delta_.begin() + from, kept_delta_.begin() + to);
-      k_value_.insert(k_value_.end(), kept_value_.begin() + from, kept_value_.begin() + to);
+      // (one by one: vector::insert's and resize's general paths cost more
+      // than these few points)
+      for (std::size_t i = from; i < to; ++i) {
+        k_delta_.push_back(kept_delta_[i]);
+        k_value_.push_back(kept_value_[i]);
+      }
       k_start_[t] = static_cast<int>(before);
       if (t >= resume)
         continue; // in the program's rewound state already
@@ -274,13 +348,16 @@ bool continuous_solver::run_program(std::span<const double> a, double& lagrangia
     }
     h_argmin_[t] = h_curve_.left_slope < 0 ? h_curve_.argmin() : 0.0;
     std::size_t before = k_delta_.size();
-    if (!build_battery_curve(h_curve_, a[t], battery_, curve_delta_, curve_value_))
+    if (!build_battery_curve(h_curve_, a[t], battery_, k_delta_, k_value_))
       return false;
-    k_delta_.insert(k_delta_.end(), curve_delta_.begin(), curve_delta_.end());
-    k_value_.insert(k_value_.end(), curve_value_.begin(), curve_value_.end());
     k_start_[t] = static_cast<int>(before);
-    if (!dp_.add_slot(t, curve_delta_, curve_value_))
+    if (!dp_.add_slot(t, std::span<const double>(k_delta_).subspan(before),
+                      std::span<const double>(k_value_).subspan(before)))
       return false;
+  }
+  if (!reuse) {
+    slot_loads_valid_ = true;
+    slot_loads_lambda_ = lambda_;
   }
   if (has_battery_) {
     program_a_.assign(a.begin(), a.end());
@@ -330,6 +407,7 @@ void continuous_solver::allocate(std::span<const double> a, std::span<const std:
   }
   out.power.assign(
       parts_.empty() ? 0 : parts_.back().offset + parts_.back().last - parts_.back().first, 0.0);
+  const bool any_eager = std::any_of(eager.begin(), eager.end(), [](auto e) { return e != 0; });
   for (int t = 0; t < T; ++t) {
     const double x = has_battery_ ? slot_x_[t] : a[t];
     const int begin = slot_parts_start_[t];
@@ -340,11 +418,18 @@ void continuous_solver::allocate(std::span<const double> a, std::span<const std:
     }
     const std::span<const slot_load> loads(slot_loads_.data() + begin, n);
     const int* load_parts = slot_load_parts_.data() + begin;
-    draw_.resize(n);
-    slot_eager_.resize(n);
-    for (std::size_t k = 0; k < n; ++k)
-      slot_eager_[k] = eager.empty() ? 0 : eager[load_parts[k]];
-    double g = allocate_loads(prices_[t], loads, x, draw_, slot_eager_);
+    // (Scratch only grows: a resize per slot cost more than the work.)
+    if (draw_.size() < n)
+      draw_.resize(n);
+    std::span<const std::uint8_t> slot_eager; // empty: none is eager
+    if (any_eager) {
+      if (slot_eager_.size() < n)
+        slot_eager_.resize(n);
+      for (std::size_t k = 0; k < n; ++k)
+        slot_eager_[k] = eager[load_parts[k]];
+      slot_eager = std::span<const std::uint8_t>(slot_eager_.data(), n);
+    }
+    double g = allocate_loads(prices_[t], loads, x, std::span<double>(draw_.data(), n), slot_eager);
     for (std::size_t k = 0; k < n; ++k) {
       const auto& part = parts_[load_parts[k]];
       out.power[part.offset + t - part.first] = draw_[k];
@@ -520,8 +605,9 @@ void continuous_solver::set_box(bool improved) {
   if (radius_.empty()) {
     radius_.resize(K);
     for (int e = 0; e < K; ++e) {
-      const auto& levels = parts_[e].levels;
-      radius_[e] = 0.25 * (levels.back() - levels.front()) + 1e-3 * (1 + std::abs(lambda_[e]));
+      const auto& part = parts_[e];
+      radius_[e] =
+          0.25 * (part.highest_level - part.lowest_level) + 1e-3 * (1 + std::abs(lambda_[e]));
     }
   } else {
     for (int e = 0; e < K; ++e)
@@ -556,11 +642,17 @@ bool continuous_solver::share_ties(std::span<const double> a, double lagrangian,
   }
   const int T = horizon_;
   const int source = 0, sink = 1;
-  flow_.reset(2 + K);
-  for (int e = 0; e < K; ++e)
-    flow_.add_arc(source, 2 + e, std::max(0.0, parts_[e].need - low.energy[e]));
+  // With one load the network is a star (source, the load, one node per
+  // tied slot, sink): its flow is computed directly, below.
+  const bool single = K == 1;
+  if (!single) {
+    flow_.reset(2 + K);
+    for (int e = 0; e < K; ++e)
+      flow_.add_arc(source, 2 + e, std::max(0.0, parts_[e].need - low.energy[e]));
+  }
   auto& arcs = tie_arcs_;
   arcs.clear();
+  single_ties_.clear();
   int nodes = 2 + K;
   auto& tied = tied_; // (part, room)
   if (short_total > energy_tol)
@@ -597,17 +689,51 @@ bool continuous_solver::share_ties(std::span<const double> a, double lagrangian,
         room = g < 0 ? -g : s.cap - g;
       if (room <= energy_tol)
         continue;
+      if (single) {
+        single_ties_.push_back({t, tied.front().second, room, 0.0});
+        continue;
+      }
       int tier = nodes++;
       flow_.add_node();
       flow_.add_arc(tier, sink, room);
       for (auto [e, r] : tied)
         arcs.push_back({flow_.add_arc(2 + e, tier, r), e, t});
     }
-  if (short_total > energy_tol && flow_.run(source, sink, 1e-12) < short_total - energy_tol)
-    return false;
+  if (short_total > energy_tol) {
+    double total = 0;
+    if (single) {
+      // What small_max_flow::run does on the star, step for step: its
+      // breadth-first search reaches the slot nodes in the reverse order of
+      // their arcs (the last slot first), and each augmenting path takes the
+      // least of the three residuals on it, which leaves one of them at
+      // exactly zero. So the same pushes, in the same order, give the same
+      // flows (bit for bit) without the network.
+      constexpr double epsilon = 1e-12; // as run()'s
+      double left = std::max(0.0, parts_[0].need - low.energy[0]);
+      for (std::size_t i = single_ties_.size(); i-- > 0 && left > epsilon;) {
+        auto& tie = single_ties_[i];
+        if (!(tie.load_room > epsilon && tie.slot_room > epsilon))
+          continue;
+        double push = std::min(std::min(tie.slot_room, tie.load_room), left);
+        left -= push;
+        tie.flow = push;
+        total += push;
+      }
+    } else {
+      total = flow_.run(source, sink, 1e-12);
+    }
+    if (total < short_total - energy_tol)
+      return false;
+  }
   // The plan, checked: cap, powers, and its cost against the bound.
   column& plan = new_column(); // (low is not used past here: it may have moved)
   plan = columns_[base];
+  for (const auto& tie : single_ties_)
+    if (tie.flow > 0) {
+      const auto& part = parts_[0];
+      plan.power[part.offset + tie.slot - part.first] += tie.flow;
+      plan.energy[0] += tie.flow;
+    }
   for (const auto& ta : arcs) {
     double f = flow_.flow(ta.arc);
     if (f <= 0)
@@ -674,15 +800,28 @@ const continuous_plan& continuous_solver::solve(std::span<const double> a) {
     allocate(a, eager_, new_column());
     if (K == 0)
       break;
-    // Without a tie anywhere `eager` changes nothing: copies of the first.
+    // `eager` only matters for loads with a tie somewhere (part_ties_): a
+    // column whose tied loads are eager as in an earlier column of this
+    // program is a copy of it (without any tie, all are copies of the first).
     const std::size_t first = columns_.size() - 1;
+    eager_masks_.assign(1, 0);
     auto add_column = [&] {
-      if (program_ties_) {
-        allocate(a, eager_, new_column());
-      } else {
+      bool exact = K <= 64; // masks as bits
+      std::uint64_t mask = 0;
+      for (int e = 0; e < K && exact; ++e)
+        if (eager_[e] && part_ties_[e])
+          mask |= std::uint64_t{1} << e;
+      std::size_t same = eager_masks_.size();
+      if (exact)
+        same = static_cast<std::size_t>(std::find(eager_masks_.begin(), eager_masks_.end(), mask) -
+                                        eager_masks_.begin());
+      if (same < eager_masks_.size()) {
         column& c = new_column();
-        c = columns_[first];
+        c = columns_[first + same];
+      } else {
+        allocate(a, eager_, new_column());
       }
+      eager_masks_.push_back(exact ? mask : ~std::uint64_t{0});
     };
     std::fill(eager_.begin(), eager_.end(), 1);
     add_column();
@@ -733,7 +872,7 @@ const continuous_plan& continuous_solver::solve(std::span<const double> a) {
   // The plan: the master's combination of DP plans.
   out_.charge_kw.assign(has_battery_ ? T : 0, 0.0);
   out_.discharge_kw.assign(has_battery_ ? T : 0, 0.0);
-  out_.power_kw.resize(problem_.loads.size()); // the inner vectors' memory kept
+  out_.power_kw.resize(problem_->loads.size()); // the inner vectors' memory kept
   for (auto& power : out_.power_kw)
     power.clear();
   for (const auto& part : parts_)
@@ -829,17 +968,28 @@ void continuous_solver::storage_values(std::vector<double>& w) {
     double d = path_delta_[t];
     l = -unbounded;
     r = unbounded;
+    // The segments that decide (by comparisons; then only their slopes are
+    // computed): the last one ending at or before d, the first one starting
+    // at or after d, or one with d inside (it sets both; no later segment
+    // can then change either).
+    const double tol = 1e-9 * (1 + std::abs(d));
+    int left = -1, right = -1;
     for (int i = begin; i + 1 < end; ++i) {
       double x0 = k_delta_[i], x1 = k_delta_[i + 1];
-      double slope = (k_value_[i + 1] - k_value_[i]) / (x1 - x0);
-      double tol = 1e-9 * (1 + std::abs(d));
       if (x1 <= d + tol && x0 < d - tol)
-        l = slope; // a segment ending at or before d
-      if (x0 >= d - tol && x1 > d + tol && r == unbounded)
-        r = slope; // the first segment starting at or after d
+        left = i; // a segment ending at or before d
+      if (x0 >= d - tol && x1 > d + tol && right < 0)
+        right = i; // the first segment starting at or after d
       if (x0 < d - tol && x1 > d + tol)
-        l = r = slope; // d inside
+        left = right = i; // d inside
     }
+    auto slope = [&](int i) {
+      return (k_value_[i + 1] - k_value_[i]) / (k_delta_[i + 1] - k_delta_[i]);
+    };
+    if (left >= 0)
+      l = slope(left);
+    if (right >= 0)
+      r = slope(right);
   };
   const double tol = 1e-9;
   auto at_lo = [&](int t) {
@@ -919,10 +1069,19 @@ void continuous_solver::certify(std::span<const double> a) {
   const bool same_lambda = phi_complete_ && phi_lambda_ == lambda_;
   phi_complete_ = false;
   phi_w_.resize(T);
+  // The last program's sorted loads where it ran at this λ (the same lists).
+  const bool sorted = slot_loads_valid_ && slot_loads_lambda_ == lambda_;
   for (int t = 0; t < T; ++t) {
     if (!same_lambda || phi_w_[t] != w[t]) {
-      active_loads(t, loads_, nullptr);
-      build_lagrangian_curve(prices_[t], loads_, has_battery_ ? &battery_ : nullptr, w[t], phi_[t]);
+      std::span<const slot_load> loads;
+      if (sorted) {
+        loads = std::span<const slot_load>(slot_loads_.data() + slot_parts_start_[t],
+                                           slot_parts_start_[t + 1] - slot_parts_start_[t]);
+      } else {
+        active_loads(t, loads_, nullptr);
+        loads = loads_;
+      }
+      build_lagrangian_curve(prices_[t], loads, has_battery_ ? &battery_ : nullptr, w[t], phi_[t]);
       phi_w_[t] = w[t];
     }
     auto v = lagrangian_slot_value(phi_[t], a[t]);

@@ -63,6 +63,8 @@ struct continuous_plan {
 
 class continuous_solver {
 public:
+  /// Takes the memory of the last solver destroyed on this thread (a server
+  /// planning home after home allocates its scratch once, not per problem).
   explicit continuous_solver(const plan_problem& p);
   ~continuous_solver();
   continuous_solver(const continuous_solver&) = delete;
@@ -95,9 +97,9 @@ private:
     int load = 0;
     int first = 0, last = 0; // slots [first, last)
     double max_kw = 0;
-    double need = 0;            // kW-slots: energy_kwh / h
-    int offset = 0;             // of its slots in a column's flat power array
-    std::vector<double> levels; // the grid's prices in its window, increasing
+    double need = 0;                            // kW-slots: energy_kwh / h
+    int offset = 0;                             // of its slots in a column's flat power array
+    double lowest_level = 0, highest_level = 0; // the grid's prices in its window
   };
   // A plan from one dynamic program: the master LP's column.
   struct column {
@@ -119,10 +121,13 @@ private:
   void active_loads(int t, std::vector<slot_load>& out, std::vector<int>* parts) const;
   void sort_slot_loads(int t);
   void place_battery(std::span<const double> a);
+  continuous_solver() = default; // the thread's spare memory (spare())
+  static continuous_solver& spare();
+  void take_memory(continuous_solver& from);
   column& new_column();
   void clear_columns();
 
-  const plan_problem& problem_;
+  const plan_problem* problem_ = nullptr;
   int horizon_ = 0;
   double h_ = 0.25;
   std::vector<slot_prices> prices_;
@@ -147,7 +152,7 @@ private:
   // Scratch for one program.
   soc_program dp_;
   convex_curve h_curve_;
-  std::vector<double> k_delta_, k_value_, curve_delta_, curve_value_;
+  std::vector<double> k_delta_, k_value_;
   std::vector<int> k_start_; // per slot: its curve's points in k_delta_/k_value_
   // The last complete program's net load and λ (its curves are k_*), and the
   // one before it (kept_*), for run_program's reuse.
@@ -162,11 +167,15 @@ private:
   // the program reads them instead of sorting again.
   std::vector<slot_load> slot_loads_;
   std::vector<int> slot_load_parts_;
+  bool slot_loads_valid_ = false;         // every slot's list sorted at slot_loads_lambda_
+  std::vector<double> slot_loads_lambda_; // (certify() reuses them at that λ)
   // Per program: where h is least per slot (for the battery's overlap), and
   // the battery along the program's path, computed once for all columns.
   std::vector<double> h_argmin_, slot_x_, path_charge_, path_discharge_;
   bool battery_placed_ = false;
   bool program_ties_ = true; // a load's λ equals the grid's price somewhere (at this λ)
+  std::vector<std::uint8_t> part_ties_;      // the same per load
+  std::vector<std::uint64_t> eager_masks_;   // per column of a program: its tied eager loads
   std::vector<std::pair<int, double>> tied_; // share_ties: (part, room) in a slot
   std::vector<std::uint8_t> eager_, slot_eager_;
   struct offer {
@@ -178,6 +187,13 @@ private:
     int arc, part, slot;
   };
   std::vector<tie_arc> tie_arcs_;
+  // share_ties with one energy load: its tied slots (slot, the load's room,
+  // the slot's room) and what each takes, without the flow network.
+  struct single_tie {
+    int slot;
+    double load_room, slot_room, flow;
+  };
+  std::vector<single_tie> single_ties_;
   std::vector<double> draw_;
   // The program at the best λ, for the certificate.
   std::vector<double> best_lambda_;

@@ -12,21 +12,6 @@ constexpr double same_point = 1e-12;
 
 } // namespace
 
-double convex_curve::operator()(double at) const {
-  if (at > hi || at < lo)
-    return unbounded;
-  const std::size_t n = x.size();
-  if (at <= x[0])
-    return at == x[0] ? v[0] : v[0] - left_slope * (x[0] - at);
-  if (at >= x[n - 1])
-    return at == x[n - 1] ? v[n - 1] : v[n - 1] + right_slope * (at - x[n - 1]);
-  std::size_t i = 1;
-  while (x[i] < at)
-    ++i;
-  double w = (at - x[i - 1]) / (x[i] - x[i - 1]);
-  return v[i - 1] + w * (v[i] - v[i - 1]);
-}
-
 double convex_curve::argmin() const {
   if (left_slope >= 0)
     return lo;
@@ -159,6 +144,16 @@ double delta_hi(const slot_battery& b, double power) {
   return b.alpha * b.charge + b.beta * (power - b.charge);
 }
 
+// battery_power below, inlined where k's points are evaluated.
+inline double battery_power_inline(double h_left_slope, double h_argmin, double a,
+                                   const slot_battery& b, double delta) {
+  double p = power_lo(b, delta);
+  if (!(h_left_slope < 0 && b.alpha < b.beta && b.charge > 0 && b.discharge > 0))
+    return p;
+  double target = h_argmin - a;
+  return std::clamp(target, p, std::max(p, power_hi(b, delta)));
+}
+
 } // namespace
 
 double battery_power(const convex_curve& h, double a, const slot_battery& b, double delta) {
@@ -171,11 +166,7 @@ double battery_power(const convex_curve& h, double a, const slot_battery& b, dou
 
 double battery_power(double h_left_slope, double h_argmin, double a, const slot_battery& b,
                      double delta) {
-  double p = power_lo(b, delta);
-  if (!(h_left_slope < 0 && b.alpha < b.beta && b.charge > 0 && b.discharge > 0))
-    return p;
-  double target = h_argmin - a;
-  return std::clamp(target, p, std::max(p, power_hi(b, delta)));
+  return battery_power_inline(h_left_slope, h_argmin, a, b, delta);
 }
 
 void split_battery_power(const slot_battery& b, double delta, double power, double& charge,
@@ -202,8 +193,10 @@ void split_battery_power(const slot_battery& b, double delta, double power, doub
 
 bool build_battery_curve(const convex_curve& h, double a, const slot_battery& b,
                          std::vector<double>& delta, std::vector<double>& value) {
-  delta.clear();
-  value.clear();
+  // Appended after what delta and value hold (the continuous solver keeps
+  // every slot's curve in one array); [base, size) is this slot's.
+  const std::size_t base = delta.size();
+  value.resize(base);
   double lo = -b.beta * b.discharge, hi = b.alpha * b.charge;
   if (h.hi != unbounded) {
     double room = h.hi - a; // most net battery power the cap leaves
@@ -232,25 +225,27 @@ bool build_battery_curve(const convex_curve& h, double a, const slot_battery& b,
       add(delta_hi(b, m - a));
     }
   }
-  std::sort(delta.begin(), delta.end());
-  std::size_t kept = 0;
-  for (double d : delta)
-    if (kept == 0 || d - delta[kept - 1] > same_point * (1 + std::abs(d)))
+  std::sort(delta.begin() + static_cast<std::ptrdiff_t>(base), delta.end());
+  std::size_t kept = base;
+  for (std::size_t i = base; i < delta.size(); ++i) {
+    const double d = delta[i];
+    if (kept == base || d - delta[kept - 1] > same_point * (1 + std::abs(d)))
       delta[kept++] = d;
+  }
   delta.resize(kept);
-  if (delta.empty() || delta.back() < hi)
+  if (delta.size() == base || delta.back() < hi)
     delta.push_back(hi); // the rounding above may have merged hi into a neighbour
   else
     delta.back() = hi;
-  delta.front() = std::min(delta.front(), lo) < lo ? lo : delta.front();
+  delta[base] = std::min(delta[base], lo) < lo ? lo : delta[base];
 
-  for (double d : delta)
-    value.push_back(h(a + battery_power(h.left_slope, h_min, a, b, d)));
+  for (std::size_t i = base; i < delta.size(); ++i)
+    value.push_back(h(a + battery_power_inline(h.left_slope, h_min, a, b, delta[i])));
 
   // Lower convex hull: k is convex, this only removes rounding kinks.
-  std::size_t n = 0;
-  for (std::size_t i = 0; i < delta.size(); ++i) {
-    while (n >= 2) {
+  std::size_t n = base;
+  for (std::size_t i = base; i < delta.size(); ++i) {
+    while (n >= base + 2) {
       double x0 = delta[n - 2], v0 = value[n - 2], x1 = delta[n - 1], v1 = value[n - 1];
       double cross = (v1 - v0) * (delta[i] - x0) - (value[i] - v0) * (x1 - x0);
       if (cross >= 0)
@@ -306,7 +301,18 @@ void build_lagrangian_curve(const slot_prices& s, std::span<const slot_load> loa
     psi_hi = b->beta * w * b->discharge;
   }
   seg* list = spill.empty() ? local : spill.data();
-  std::sort(list, list + count, [](const seg& l, const seg& r) { return l.slope < r.slope; });
+  if (count <= 16) {
+    // What std::sort does on this few (its insertion sort: stable), inline.
+    for (std::size_t i = 1; i < count; ++i) {
+      const seg moving = list[i];
+      std::size_t j = i;
+      for (; j > 0 && moving.slope < list[j - 1].slope; --j)
+        list[j] = list[j - 1];
+      list[j] = moving;
+    }
+  } else {
+    std::sort(list, list + count, [](const seg& l, const seg& r) { return l.slope < r.slope; });
+  }
   double total = 0, psi_lo = psi_hi;
   for (std::size_t i = 0; i < count; ++i) {
     total += list[i].length;

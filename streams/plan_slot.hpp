@@ -63,7 +63,20 @@ struct convex_curve {
   double left_slope = 0, right_slope = 0;
   double lo = -unbounded, hi = unbounded;
 
-  double operator()(double at) const;
+  double operator()(double at) const { // (inline: the cuts evaluate thousands per solve)
+    if (at > hi || at < lo)
+      return unbounded;
+    const std::size_t n = x.size();
+    if (at <= x[0])
+      return at == x[0] ? v[0] : v[0] - left_slope * (x[0] - at);
+    if (at >= x[n - 1])
+      return at == x[n - 1] ? v[n - 1] : v[n - 1] + right_slope * (at - x[n - 1]);
+    std::size_t i = 1;
+    while (x[i] < at)
+      ++i;
+    double w = (at - x[i - 1]) / (x[i] - x[i - 1]);
+    return v[i - 1] + w * (v[i] - v[i - 1]);
+  }
   /// The left end of the set where the function is smallest (lo if it only rises).
   double argmin() const;
   /// One-sided slopes at `at` (-infinity / +infinity at the ends of the domain).
@@ -102,8 +115,10 @@ double battery_power(double h_left_slope, double h_argmin, double a, const slot_
 void split_battery_power(const slot_battery& b, double delta, double power, double& charge,
                          double& discharge);
 
-/// k as points (delta, value), increasing delta, convex; false when no δ keeps
-/// the import under the cap (the slot is infeasible for this net load).
+/// k as points (delta, value), increasing delta, convex, appended to what
+/// `delta` and `value` hold (value.size() is set to delta.size() first);
+/// false when no δ keeps the import under the cap (the slot is infeasible for
+/// this net load).
 bool build_battery_curve(const convex_curve& h, double a, const slot_battery& b,
                          std::vector<double>& delta, std::vector<double>& value);
 

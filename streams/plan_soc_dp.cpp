@@ -62,41 +62,53 @@ bool soc_program::add_slot(int t, std::span<const double> delta, std::span<const
   // Mirrored k: from δ = right end leftwards, slopes negated, increasing.
   double x = x0_ - delta[n - 1];
   double v = v0_ + value[n - 1];
-  merged_.clear();
   std::size_t i = first_;
   const std::size_t m = segments_.size();
+  // Written through a pointer into room for every segment of V and of k
+  // (vector::insert's range path per run cost more than the copying).
+  if (merged_.size() < m - first_ + n)
+    merged_.resize(m - first_ + n);
+  segment* out = merged_.data();
+  std::size_t w = 0;
   double at = x;
   // Neighbours of equal slope are always joined, so V has none: between two
   // of k's segments V is copied as one run, and only a run's first segment
   // or one of k's can join the segment before it. `at` adds up every length
   // in order (the positions are the same as one segment at a time).
-  auto copy_run = [&](std::size_t from, std::size_t to) {
-    if (from == to)
-      return;
-    if (!merged_.empty() && merged_.back().slope == segments_[from].slope)
-      merged_.back().length += segments_[from++].length;
-    merged_.insert(merged_.end(), segments_.begin() + static_cast<std::ptrdiff_t>(from),
-                   segments_.begin() + static_cast<std::ptrdiff_t>(to));
-  };
   for (std::size_t j = n - 1; j > 0; --j) { // k's segment [delta[j-1], delta[j]]
     const double k_length = delta[j] - delta[j - 1];
     const double k_slope = -(value[j] - value[j - 1]) / k_length;
-    std::size_t run = i;
-    while (run < m && segments_[run].slope <= k_slope) // ties: V first
-      at += segments_[run++].length;
-    copy_run(i, run);
-    i = run;
+    if (i < m && segments_[i].slope <= k_slope) { // ties: V first
+      if (w > 0 && out[w - 1].slope == segments_[i].slope)
+        out[w - 1].length += segments_[i].length;
+      else
+        out[w++] = segments_[i];
+      at += segments_[i++].length;
+      while (i < m && segments_[i].slope <= k_slope) {
+        out[w++] = segments_[i];
+        at += segments_[i++].length;
+      }
+    }
     placed_at_.push_back(at);
     placed_length_.push_back(k_length);
-    if (!merged_.empty() && merged_.back().slope == k_slope)
-      merged_.back().length += k_length;
+    if (w > 0 && out[w - 1].slope == k_slope)
+      out[w - 1].length += k_length;
     else
-      merged_.push_back({k_slope, k_length});
+      out[w++] = {k_slope, k_length};
     at += k_length;
   }
-  for (std::size_t r = i; r < m; ++r)
-    at += segments_[r].length;
-  copy_run(i, m);
+  if (i < m) {
+    if (w > 0 && out[w - 1].slope == segments_[i].slope)
+      out[w - 1].length += segments_[i].length;
+    else
+      out[w++] = segments_[i];
+    at += segments_[i++].length;
+    for (; i < m; ++i) {
+      out[w++] = segments_[i];
+      at += segments_[i].length;
+    }
+  }
+  merged_.resize(w);
 
   // Clip to [lo, hi]: the state after slot t-1 must be within the limits.
   double end = at;
