@@ -192,15 +192,17 @@ void event_hub::drop(std::uint64_t id, counter& reason) {
   if (it == streams_.end())
     return;
   auto& s = it->second;
+  // Counted before the close is queued: the client may see its stream end
+  // (on Pistache's I/O thread) and read /metrics before this thread goes on.
+  reason.inc();
   if (s.sink) {
-    s.sink->close();
     open_.fetch_sub(1);
+    s.sink->close();
     if (auto h = per_home_.find(s.home); h != per_home_.end() && --h->second == 0) {
       per_home_.erase(h);
       power_state_.erase(s.home);
     }
   }
-  reason.inc();
   if (auto t = per_token_.find(s.token); t != per_token_.end() && --t->second == 0)
     per_token_.erase(t);
   streams_.erase(it);
