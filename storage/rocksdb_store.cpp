@@ -499,6 +499,8 @@ public:
       return 0;
     rocksdb::WriteBatch batch;
     std::vector<sample> hour;
+    rocksdb::ReadOptions at_snapshot;
+    at_snapshot.snapshot = snap.get();
     for (std::size_t i = 0; i < loose.size();) {
       millis h = loose[i].ts_ms - loose[i].ts_ms % hour_ms;
       std::size_t j = i;
@@ -507,8 +509,6 @@ public:
       hour.clear();
       std::string key = chunk_key(home, device, h);
       std::string existing;
-      rocksdb::ReadOptions at_snapshot;
-      at_snapshot.snapshot = snap.get();
       auto got = db_->Get(at_snapshot, cfs_[cf_chunks], key, &existing);
       if (got.ok()) {
         if (auto ok = decode_sample_chunk(existing, home, device, hour); !ok)
