@@ -9,15 +9,11 @@
 #include <string>
 #include <vector>
 
+#include "core/cpu_time.hpp"
+
 namespace hems::bench {
 
-/// CPU time of the calling thread: what one core spent, whatever else the
-/// machine runs.
-inline double thread_cpu_ms() {
-  timespec ts{};
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-  return ts.tv_sec * 1e3 + ts.tv_nsec * 1e-6;
-}
+using hems::thread_cpu_ms; // core/cpu_time.hpp
 
 /// The q-quantile of `v`, interpolated between neighbouring ranks.
 inline double percentile(std::vector<double> v, double q) {

@@ -16,12 +16,6 @@ constexpr double min_weight = 1e-8;
 
 } // namespace
 
-double thread_cpu_ms() {
-  timespec ts{};
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-  return static_cast<double>(ts.tv_sec) * 1e3 + static_cast<double>(ts.tv_nsec) * 1e-6;
-}
-
 dual_simplex::dual_simplex(const model& m) : model_(m), m_(m.rows()), n_(m.cols()) {
   const int total = n_ + m_;
   lo_.resize(total);
@@ -361,8 +355,7 @@ status dual_simplex::solve(const limits& lim) {
     if ((done & 15) == 15) {
       if (std::chrono::steady_clock::now() >= lim.deadline)
         return status::time_limit;
-      if (lim.cpu_deadline_ms < std::numeric_limits<double>::infinity() &&
-          thread_cpu_ms() >= lim.cpu_deadline_ms)
+      if (past_cpu_deadline(lim.cpu_deadline_ms))
         return status::time_limit;
     }
     if (lim.cutoff < std::numeric_limits<double>::infinity() && (done & 3) == 3 &&

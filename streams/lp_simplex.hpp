@@ -18,6 +18,7 @@
 #include <limits>
 #include <vector>
 
+#include "core/cpu_time.hpp"
 #include "streams/lp_factor.hpp"
 #include "streams/lp_model.hpp"
 
@@ -31,14 +32,10 @@ enum class status {
   failed,     ///< numerical trouble that refactorizing did not cure
 };
 
-/// CPU time the calling thread has used, in ms (CLOCK_THREAD_CPUTIME_ID):
-/// what a time budget counts on a machine whose cores are shared.
-double thread_cpu_ms();
-
 struct limits {
   double cutoff = std::numeric_limits<double>::infinity();
   std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max();
-  /// Stop when thread_cpu_ms() reaches this (infinity: no CPU-time limit).
+  /// Stop when hems::thread_cpu_ms() reaches this (infinity: no CPU-time limit).
   double cpu_deadline_ms = std::numeric_limits<double>::infinity();
   long max_iterations = 1'000'000;
 };

@@ -189,28 +189,19 @@ void continuous_solver::clear_columns() {
   columns_.clear();
 }
 
-void continuous_solver::active_loads(int t, std::vector<slot_load>& out,
-                                     std::vector<int>* parts) const {
+void continuous_solver::active_loads(int t, std::vector<slot_load>& out) const {
   out.clear();
-  if (parts)
-    parts->clear();
   for (int k = slot_parts_start_[t]; k < slot_parts_start_[t + 1]; ++k) {
     int e = slot_parts_[k];
     slot_load l{lambda_[e], parts_[e].max_kw};
     // Insertion by decreasing value (a handful of loads per slot).
     std::size_t at = out.size();
     out.push_back(l);
-    if (parts)
-      parts->push_back(e);
     while (at > 0 && out[at - 1].value < l.value) {
       out[at] = out[at - 1];
-      if (parts)
-        (*parts)[at] = (*parts)[at - 1];
       --at;
     }
     out[at] = l;
-    if (parts)
-      (*parts)[at] = e;
   }
 }
 
@@ -299,7 +290,6 @@ bool continuous_solver::run_program(std::span<const double> a, double& lagrangia
   if (!reuse) {
     // Whether a load's λ equals the grid's price in a slot of its window
     // (only then does allocate's `eager` matter for it), per load.
-    program_ties_ = false;
     part_ties_.assign(parts_.size(), 0);
     for (int t = 0; t < T; ++t)
       for (int k = slot_parts_start_[t]; k < slot_parts_start_[t + 1]; ++k) {
@@ -308,7 +298,7 @@ bool continuous_solver::run_program(std::span<const double> a, double& lagrangia
           continue;
         const double value = lambda_[e];
         if (same_price(value, prices_[t].sell) || same_price(value, prices_[t].buy))
-          part_ties_[e] = 1, program_ties_ = true;
+          part_ties_[e] = 1;
       }
   }
   if (!reuse)
@@ -1078,7 +1068,7 @@ void continuous_solver::certify(std::span<const double> a) {
         loads = std::span<const slot_load>(slot_loads_.data() + slot_parts_start_[t],
                                            slot_parts_start_[t + 1] - slot_parts_start_[t]);
       } else {
-        active_loads(t, loads_, nullptr);
+        active_loads(t, loads_);
         loads = loads_;
       }
       build_lagrangian_curve(prices_[t], loads, has_battery_ ? &battery_ : nullptr, w[t], phi_[t]);

@@ -118,7 +118,7 @@ private:
   void storage_values(std::vector<double>& w);
   void initial_prices(std::span<const double> a);
   void certify(std::span<const double> a);
-  void active_loads(int t, std::vector<slot_load>& out, std::vector<int>* parts) const;
+  void active_loads(int t, std::vector<slot_load>& out) const;
   void sort_slot_loads(int t);
   void place_battery(std::span<const double> a);
   continuous_solver() = default; // the thread's spare memory (spare())
@@ -173,7 +173,6 @@ private:
   // the battery along the program's path, computed once for all columns.
   std::vector<double> h_argmin_, slot_x_, path_charge_, path_discharge_;
   bool battery_placed_ = false;
-  bool program_ties_ = true; // a load's λ equals the grid's price somewhere (at this λ)
   std::vector<std::uint8_t> part_ties_;      // the same per load
   std::vector<std::uint64_t> eager_masks_;   // per column of a program: its tied eager loads
   std::vector<std::pair<int, double>> tied_; // share_ties: (part, room) in a slot

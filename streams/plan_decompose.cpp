@@ -299,7 +299,7 @@ decompose_outcome decompose_plan(const plan_problem& p, const decompose_limits& 
   auto out_of_work = [&] {
     return out.solves >= limits.max_solves || out.programs >= limits.max_programs ||
            std::chrono::steady_clock::now() >= limits.deadline ||
-           (limits.cpu_deadline_ms < unbounded && lp::thread_cpu_ms() >= limits.cpu_deadline_ms);
+           past_cpu_deadline(limits.cpu_deadline_ms);
   };
 
   auto finish = [&] {

@@ -41,7 +41,7 @@ struct decompose_limits {
   /// Boxes of the window search examined before giving up.
   int max_boxes = 400;
   std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max();
-  /// Stop when lp::thread_cpu_ms() reaches this (infinity: no CPU-time limit).
+  /// Stop when hems::thread_cpu_ms() reaches this (infinity: no CPU-time limit).
   double cpu_deadline_ms = std::numeric_limits<double>::infinity();
 };
 

@@ -70,36 +70,6 @@ void plan_search::apply(const node& n) {
 
 bool plan_search::integral(branch_choice& choice) const {
   choice = {};
-  double worst = integral_tol;
-  for (std::size_t i = 0; i < lp_.shiftable.size(); ++i) {
-    const auto& cols = lp_.shiftable[i].cols;
-    const int count = static_cast<int>(cols.size());
-    double largest = 0, mass = 0, weighted = 0;
-    int first_support = -1, last_support = -1;
-    for (int k = 0; k < count; ++k) {
-      double x = std::max(simplex_.x(cols[k]), 0.0);
-      largest = std::max(largest, x);
-      if (x > 1e-9) {
-        if (first_support < 0)
-          first_support = k;
-        last_support = k;
-        mass += x;
-        weighted += x * k;
-      }
-    }
-    double fractional = 1 - largest;
-    if (fractional > worst && last_support > first_support) {
-      worst = fractional;
-      int split = static_cast<int>(std::floor(weighted / mass));
-      split = std::clamp(split, first_support, last_support - 1);
-      double left_mass = 0;
-      for (int k = 0; k <= split; ++k)
-        left_mass += std::max(simplex_.x(cols[k]), 0.0);
-      choice.part = static_cast<int>(i);
-      choice.split = split;
-      choice.left_first = left_mass >= mass / 2;
-    }
-  }
   // Battery modes are split before starts: a relaxation that burns energy
   // through the battery is loose in every slot it does so, and fixing modes
   // first is what lifts the bound (a negative-price day whose starts were
@@ -133,8 +103,38 @@ bool plan_search::integral(branch_choice& choice) const {
     }
   }
   if (choice.slot >= 0)
-    choice.part = -1;
-  return choice.slot < 0 && choice.part < 0;
+    return false; // a mode to split: the starts wait
+  double worst = integral_tol;
+  for (std::size_t i = 0; i < lp_.shiftable.size(); ++i) {
+    const auto& cols = lp_.shiftable[i].cols;
+    const int count = static_cast<int>(cols.size());
+    double largest = 0, mass = 0, weighted = 0;
+    int first_support = -1, last_support = -1;
+    for (int k = 0; k < count; ++k) {
+      double x = std::max(simplex_.x(cols[k]), 0.0);
+      largest = std::max(largest, x);
+      if (x > 1e-9) {
+        if (first_support < 0)
+          first_support = k;
+        last_support = k;
+        mass += x;
+        weighted += x * k;
+      }
+    }
+    double fractional = 1 - largest;
+    if (fractional > worst && last_support > first_support) {
+      worst = fractional;
+      int split = static_cast<int>(std::floor(weighted / mass));
+      split = std::clamp(split, first_support, last_support - 1);
+      double left_mass = 0;
+      for (int k = 0; k <= split; ++k)
+        left_mass += std::max(simplex_.x(cols[k]), 0.0);
+      choice.part = static_cast<int>(i);
+      choice.split = split;
+      choice.left_first = left_mass >= mass / 2;
+    }
+  }
+  return choice.part < 0;
 }
 
 plan_decisions plan_search::extract() const {

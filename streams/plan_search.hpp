@@ -37,12 +37,10 @@ namespace hems::streams {
 
 struct search_limits {
   std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max();
-  /// Stop when lp::thread_cpu_ms() reaches this (infinity: no CPU-time limit).
+  /// Stop when hems::thread_cpu_ms() reaches this (infinity: no CPU-time limit).
   double cpu_deadline_ms = std::numeric_limits<double>::infinity();
   bool past_deadline() const {
-    return std::chrono::steady_clock::now() >= deadline ||
-           (cpu_deadline_ms < std::numeric_limits<double>::infinity() &&
-            lp::thread_cpu_ms() >= cpu_deadline_ms);
+    return std::chrono::steady_clock::now() >= deadline || past_cpu_deadline(cpu_deadline_ms);
   }
   /// A plan is proven optimal when no open node can beat it by more than
   /// max(absolute_gap, relative_gap * |cost|).

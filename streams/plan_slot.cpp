@@ -144,7 +144,7 @@ double delta_hi(const slot_battery& b, double power) {
   return b.alpha * b.charge + b.beta * (power - b.charge);
 }
 
-// battery_power below, inlined where k's points are evaluated.
+// battery_power (plan_slot.hpp), inlined where k's points are evaluated.
 inline double battery_power_inline(double h_left_slope, double h_argmin, double a,
                                    const slot_battery& b, double delta) {
   double p = power_lo(b, delta);
@@ -155,14 +155,6 @@ inline double battery_power_inline(double h_left_slope, double h_argmin, double 
 }
 
 } // namespace
-
-double battery_power(const convex_curve& h, double a, const slot_battery& b, double delta) {
-  double p = power_lo(b, delta);
-  if (!overlap_possible(h, b))
-    return p;
-  double target = h.argmin() - a;
-  return std::clamp(target, p, std::max(p, power_hi(b, delta)));
-}
 
 double battery_power(double h_left_slope, double h_argmin, double a, const slot_battery& b,
                      double delta) {

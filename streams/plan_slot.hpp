@@ -102,12 +102,10 @@ double allocate_loads(const slot_prices& s, std::span<const slot_load> loads_by_
                       std::span<double> draw, std::span<const std::uint8_t> eager = {});
 
 /// The battery's net grid power (charge - discharge) for a state-of-charge
-/// change δ, given h and the net load a: without any overlap where h only
-/// rises, else the net power closest to h's minimum that δ allows.
-double battery_power(const convex_curve& h, double a, const slot_battery& b, double delta);
-/// The same from h's left slope and its argmin (h.argmin(), read only
-/// where overlap is possible, i.e. h.left_slope < 0), for callers that keep
-/// those two numbers per slot instead of the curve.
+/// change δ, given h (by its left slope and its argmin, read only where
+/// overlap is possible, i.e. h's left slope < 0) and the net load a: without
+/// any overlap where h only rises, else the net power closest to h's minimum
+/// that δ allows.
 double battery_power(double h_left_slope, double h_argmin, double a, const slot_battery& b,
                      double delta);
 

@@ -45,9 +45,8 @@ int soc_program::rewind(int unchanged_from) {
   first_ = 0;
   placed_at_.resize(saved.placed);
   placed_length_.resize(saved.placed);
-  for (int t = 0; t < c; ++t)
-    if (t % checkpoint_every == 0)
-      checkpoints_[t / checkpoint_every].valid = false; // until added again
+  for (int k = 0; k < c / checkpoint_every; ++k) // c is a multiple of checkpoint_every
+    checkpoints_[k].valid = false;                 // until added again
   return c;
 }
 

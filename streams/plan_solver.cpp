@@ -13,7 +13,7 @@ namespace hems::streams {
 
 result<plan_result> solve_plan(const plan_problem& p, const plan_options& options) {
   auto started = std::chrono::steady_clock::now();
-  const double started_cpu_ms = lp::thread_cpu_ms();
+  const double started_cpu_ms = thread_cpu_ms();
   if (auto reason = find_infeasibility(p))
     return fail(errc::infeasible, *reason);
 
