@@ -40,12 +40,16 @@ void arm_timer(self_ptr self) {
                      fire_atom::value, ++st.timer);
 }
 
-void run_due(self_ptr self) {
+void run_due(self_ptr self, const streams::safety_settings& safety) {
   const auto& c = *self->state.context;
   auto& runner = *self->state.runner;
   streams::runner_output out;
-  runner.run_due(c.time->now_ms(), c.safety(runner.home()), out);
+  runner.run_due(c.time->now_ms(), safety, out);
   deliver(c, out);
+}
+
+void run_due(self_ptr self) {
+  run_due(self, self->state.context->safety(self->state.runner->home()));
 }
 
 void reload(self_ptr self) {
@@ -57,10 +61,10 @@ void reload(self_ptr self) {
     c.on_inputs(runner.home(), runner.inputs(c.time->now_ms(), c.inputs_horizon_ms));
 }
 
-void observe(self_ptr self, const sample_list& samples) {
+void observe(self_ptr self, const sample_list& samples,
+             const streams::safety_settings& safety) {
   const auto& c = *self->state.context;
   auto& runner = *self->state.runner;
-  auto safety = c.safety(runner.home());
   streams::runner_output out;
   for (const auto& s : samples)
     runner.observe(s, safety, out);
@@ -91,8 +95,10 @@ home_scheduler_actor::behavior_type home_scheduler_behavior(self_ptr self, std::
         arm_timer(self);
       },
       [self](ingest_atom, const sample_list& samples) {
-        observe(self, samples);
-        run_due(self); // presence may have made away_off due
+        // One read of the home's safety rules for both (a stored record).
+        auto safety = self->state.context->safety(self->state.runner->home());
+        observe(self, samples, safety);
+        run_due(self, safety); // presence may have made away_off due
         arm_timer(self);
       },
       [self](plan_atom, planned_starts& starts) {

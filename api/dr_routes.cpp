@@ -10,6 +10,7 @@
 
 #include "api/cluster_routes.hpp"
 #include "api/fleet_routes.hpp"
+#include "actors/home_optimizer.hpp"
 #include "api/json_body.hpp"
 #include "core/json_writer.hpp"
 #include "core/sample.hpp"
@@ -542,8 +543,7 @@ streams::local_zone zone_of(storage::history_store* history, const std::string& 
                             const std::string& fallback) {
   std::string name = fallback.empty() ? std::string{"UTC"} : fallback;
   if (history)
-    if (auto zone = history->get_home_value(home, "time_zone"); zone && *zone)
-      name = **zone;
+    name = actors::stored_time_zone(*history, home, name);
   auto zone = streams::local_zone::from_name(name);
   return zone ? *zone : streams::local_zone{};
 }

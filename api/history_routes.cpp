@@ -287,7 +287,6 @@ http_reply usage_windows(const history_services& s, const http_request& req,
   if (!series)
     return storage_failure(series.error());
   json_writer w;
-  w.reserve(series->bytes() + 512);
   w.begin_object().field("home", home);
   if (device)
     w.field("device", *device);

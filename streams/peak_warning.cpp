@@ -63,7 +63,6 @@ std::optional<peak_watch::period_hit> peak_watch::peak_at(millis now, const home
 
 std::optional<automation_notice> peak_watch::check(millis now, const home_preferences& prefs,
                                                    const local_zone& zone) {
-  auto peak = peak_at(now, prefs, zone);
   double power = power_w(now);
   double limit = prefs.import_cap_w.value_or(settings_.threshold_w);
   // A gap in the samples: whether it stayed high meanwhile is unknown.
@@ -76,6 +75,7 @@ std::optional<automation_notice> peak_watch::check(millis now, const home_prefer
   }
   if (!high_since_ms_)
     high_since_ms_ = now;
+  auto peak = peak_at(now, prefs, zone); // only once the power is high
   if (!peak)
     return std::nullopt;
   // High since before the period began: it counts from the period's start.
