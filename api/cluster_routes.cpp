@@ -72,6 +72,21 @@ std::expected<cluster::fleet_answer, http_reply> ask_fleet(cluster_services& s,
   return out;
 }
 
+cluster::fleet_answer ask_fleet_or_missing(cluster_services& s, const cluster::fleet_query& q) {
+  auto a = ask_fleet(s, q);
+  if (a)
+    return std::move(*a);
+  cluster::fleet_answer failed;
+  failed.kind = q.kind;
+  cluster::missing_share m;
+  m.node = "*";
+  m.reason = "this node's cluster node did not answer in time";
+  m.share = 1;
+  m.homes = q.homes;
+  failed.missing.push_back(std::move(m));
+  return failed;
+}
+
 void write_missing_shares(json_writer& w, const std::vector<cluster::missing_share>& missing) {
   w.begin_array();
   for (const auto& m : missing) {

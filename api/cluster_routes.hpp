@@ -32,6 +32,10 @@ cluster::fleet_query scoped_fleet_query(const http_request& req, std::string kin
 /// The merged answer of every member (503 when this node does not answer).
 std::expected<cluster::fleet_answer, http_reply> ask_fleet(cluster_services& s,
                                                            const cluster::fleet_query& q);
+/// ask_fleet, or when this node's cluster actor does not answer in time, an
+/// answer that lists the whole fleet ("*", with the query's homes) as missing:
+/// for writes sent to every owner, whose answer says who did not get them.
+cluster::fleet_answer ask_fleet_or_missing(cluster_services& s, const cluster::fleet_query& q);
 /// The array of shares an answer lacks: [{node, reason, share, homes}].
 void write_missing_shares(json_writer& w, const std::vector<cluster::missing_share>& missing);
 /// {totals..., "nodes": [...], "rows": [...], "missing": [...], "complete": bool}

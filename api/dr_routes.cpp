@@ -129,28 +129,12 @@ void write_event(json_writer& w, const dr_event& e, millis now,
   w.end_object();
 }
 
-double value_of(const std::map<std::string, double>& values, const char* name) {
-  auto it = values.find(name);
-  return it == values.end() ? 0.0 : it->second;
-}
-
 /// Sends an event (new or changed) to the owners of its homes; nothing on a
 /// single node. The answer lists the share that did not get it.
 std::optional<cluster::fleet_answer> share_event(dr_services& s, const dr_event& e) {
   if (!s.cluster)
     return std::nullopt;
-  auto a = ask_fleet(*s.cluster, dr_event_query(e));
-  if (a)
-    return std::move(*a);
-  cluster::fleet_answer failed;
-  failed.kind = dr_event_kind;
-  cluster::missing_share m;
-  m.node = "*";
-  m.reason = "this node's cluster node did not answer in time";
-  m.share = 1;
-  m.homes = e.homes;
-  failed.missing.push_back(std::move(m));
-  return failed;
+  return ask_fleet_or_missing(*s.cluster, dr_event_query(e));
 }
 
 /// "delivery": which share of the homes got the event (a cluster only).
@@ -161,7 +145,7 @@ std::function<void(json_writer&)> delivery_of(const std::optional<cluster::fleet
     w.key("delivery")
         .begin_object()
         .field("complete", a->complete())
-        .field("homes_reached", value_of(a->totals, "homes_reached"));
+        .field("homes_reached", cluster::value_or_zero(a->totals, "homes_reached"));
     w.key("missing");
     write_missing_shares(w, a->missing);
     w.end_object();
@@ -363,8 +347,9 @@ http_reply get_event(dr_services& s, const http_request& req) {
   // The kW targets are split over every participating home that answered.
   std::vector<double> baseline_avg;
   for (const auto& r : answer.rows)
-    baseline_avg.push_back(
-        value_of(r.values, "participating") > 0 ? value_of(r.values, "baseline_avg_kw") : 0.0);
+    baseline_avg.push_back(cluster::value_or_zero(r.values, "participating") > 0
+                               ? cluster::value_or_zero(r.values, "baseline_avg_kw")
+                               : 0.0);
   auto targets = streams::shed_targets_kw(**e, baseline_avg);
   json_writer w;
   w.begin_object().key("event");
@@ -375,8 +360,8 @@ http_reply get_event(dr_services& s, const http_request& req) {
   w.key("homes").begin_array();
   for (std::size_t i = 0; i < answer.rows.size(); ++i) {
     const auto& v = answer.rows[i].values;
-    bool takes_part = value_of(v, "participating") > 0;
-    bool has_baseline = value_of(v, "has_baseline") > 0;
+    bool takes_part = cluster::value_or_zero(v, "participating") > 0;
+    bool has_baseline = cluster::value_or_zero(v, "has_baseline") > 0;
     double target_kw = takes_part ? targets[i] : 0.0;
     w.begin_object()
         .field("home", answer.rows[i].key)
@@ -384,23 +369,24 @@ http_reply get_event(dr_services& s, const http_request& req) {
         .field("target_kw", target_kw)
         .key("baseline_avg_kw");
     if (has_baseline)
-      w.value(value_of(v, "baseline_avg_kw"));
+      w.value(cluster::value_or_zero(v, "baseline_avg_kw"));
     else
       w.null();
     w.key("adjustment");
     if (has_baseline)
-      w.value(value_of(v, "adjustment"));
+      w.value(cluster::value_or_zero(v, "adjustment"));
     else
       w.null();
-    w.field("shed_kwh", value_of(v, "shed_kwh"))
-        .field("average_shed_kw", value_of(v, "average_shed_kw"))
-        .field("quarters_known", static_cast<std::int64_t>(value_of(v, "quarters_known")))
+    w.field("shed_kwh", cluster::value_or_zero(v, "shed_kwh"))
+        .field("average_shed_kw", cluster::value_or_zero(v, "average_shed_kw"))
+        .field("quarters_known",
+               static_cast<std::int64_t>(cluster::value_or_zero(v, "quarters_known")))
         .end_object();
     if (takes_part) {
       target += target_kw;
-      shed_kwh += value_of(v, "shed_kwh");
-      baseline_kwh += value_of(v, "baseline_kwh");
-      actual_kwh += value_of(v, "actual_kwh");
+      shed_kwh += cluster::value_or_zero(v, "shed_kwh");
+      baseline_kwh += cluster::value_or_zero(v, "baseline_kwh");
+      actual_kwh += cluster::value_or_zero(v, "actual_kwh");
       ++participating;
     }
   }
@@ -669,7 +655,6 @@ result<std::vector<dr_home_report>> dr_report(storage::store& db, const dr_event
   auto taking_part = streams::participants(e, standing);
   const auto state = streams::state_at(e, now);
   auto* history = db.history();
-  std::vector<double> baseline_avg;
   for (const auto& home : homes) {
     dr_home_report r;
     r.home = home;
@@ -725,12 +710,8 @@ result<std::vector<dr_home_report>> dr_report(storage::store& db, const dr_event
           r.shed = streams::achieved_shed(*r.baseline, today.kw, start_slot, end_slot);
       }
     }
-    baseline_avg.push_back(r.participating ? r.baseline_avg_kw : 0.0);
     out.push_back(std::move(r));
   }
-  auto targets = streams::shed_targets_kw(e, baseline_avg);
-  for (std::size_t i = 0; i < out.size(); ++i)
-    out[i].target_kw = out[i].participating ? targets[i] : 0.0;
   return out;
 }
 

@@ -97,14 +97,13 @@ struct dr_home_report {
   bool participating = true;
   std::optional<streams::baseline_result> baseline;
   double baseline_avg_kw = 0;
-  double target_kw = 0;
   streams::shed_report shed;
 };
 
 /// The report of an event from the homes' stored 15-minute windows (CAISO
 /// 10-in-10 baselines over each home's local days; docs/FLEET.md), for the
-/// target homes `counts` admits (null: all). target_kw is split over these
-/// homes; a merged report splits it again over every owner's homes.
+/// target homes `counts` admits (null: all). The event's target is split
+/// over the participating homes of every owner when the parts are merged.
 result<std::vector<dr_home_report>> dr_report(storage::store& db, const streams::dr_event& e,
                                               const std::vector<streams::dr_event>& all_events,
                                               millis now, const std::string& default_time_zone,

@@ -344,10 +344,7 @@ public:
       return std::unexpected(a.error());
     fleet_statuses out;
     for (const auto& r : a->rows) {
-      auto value = [&](const char* name) {
-        auto it = r.values.find(name);
-        return it == r.values.end() ? 0.0 : it->second;
-      };
+      auto value = [&](const char* name) { return cluster::value_or_zero(r.values, name); };
       fleet_home_status st;
       st.home = r.key;
       st.devices = static_cast<std::uint32_t>(value("devices"));
@@ -371,20 +368,14 @@ public:
     auto a = ask_fleet(*cluster_, q);
     if (!a)
       return std::unexpected(a.error());
-    auto total = [&](const char* name) {
-      auto it = a->totals.find(name);
-      return it == a->totals.end() ? 0.0 : it->second;
-    };
+    auto total = [&](const char* name) { return cluster::value_or_zero(a->totals, name); };
     fleet_usage_answer out;
     out.homes = asked.all ? static_cast<std::size_t>(total("homes")) : asked.homes.size();
     out.homes_answered = static_cast<std::size_t>(total("homes_answered"));
     out.part.live_power_w = total("power_w");
     out.part.homes_online = static_cast<std::uint32_t>(total("homes_online"));
     for (const auto& r : a->rows) {
-      auto value = [&](const char* name) {
-        auto it = r.values.find(name);
-        return it == r.values.end() ? 0.0 : it->second;
-      };
+      auto value = [&](const char* name) { return cluster::value_or_zero(r.values, name); };
       streams::fleet_window fw;
       fw.start = std::stoll(r.key);
       fw.end = static_cast<millis>(value("max_end"));
@@ -463,16 +454,7 @@ std::optional<cluster::fleet_answer> share_group(fleet_services& s, const std::s
                                                  const std::string& json) {
   if (!s.cluster)
     return std::nullopt;
-  auto a = ask_fleet(*s.cluster, fleet_group_query(name, json));
-  if (a)
-    return std::move(*a);
-  cluster::fleet_answer failed;
-  cluster::missing_share m;
-  m.node = "*";
-  m.reason = "this node's cluster node did not answer in time";
-  m.share = 1;
-  failed.missing.push_back(std::move(m));
-  return failed;
+  return ask_fleet_or_missing(*s.cluster, fleet_group_query(name, json));
 }
 
 /// `json` (an object) with "delivery": which members did not get it (a cluster).

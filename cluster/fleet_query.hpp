@@ -61,6 +61,12 @@ struct fleet_answer {
   bool complete() const { return missing.empty(); }
 };
 
+/// The value under `name`, 0 where a part left it out (a row's values, totals).
+inline double value_or_zero(const std::map<std::string, double>& values, const std::string& name) {
+  auto it = values.find(name);
+  return it == values.end() ? 0.0 : it->second;
+}
+
 /// Adds `value` under `name` by the merge rule.
 void merge_value(std::map<std::string, double>& into, const std::string& name, double value);
 /// Merges the answered parts and the missing shares into one answer.
