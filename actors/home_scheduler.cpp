@@ -61,8 +61,7 @@ void reload(self_ptr self) {
     c.on_inputs(runner.home(), runner.inputs(c.time->now_ms(), c.inputs_horizon_ms));
 }
 
-void observe(self_ptr self, const sample_list& samples,
-             const streams::safety_settings& safety) {
+void observe(self_ptr self, const sample_list& samples, const streams::safety_settings& safety) {
   const auto& c = *self->state.context;
   auto& runner = *self->state.runner;
   streams::runner_output out;

@@ -96,11 +96,11 @@ result<recovered_windows> recover_windows(const history_context& ctx, const std:
     std::optional<millis> oldest;
     for (const auto& d : devices) {
       auto first = committed->read_samples({.home = home,
-                                     .device = d.id,
-                                     .from = 0,
-                                     .to = std::numeric_limits<millis>::max() / 2,
-                                     .after = {},
-                                     .limit = 1});
+                                            .device = d.id,
+                                            .from = 0,
+                                            .to = std::numeric_limits<millis>::max() / 2,
+                                            .after = {},
+                                            .limit = 1});
       if (!first)
         return std::unexpected(first.error());
       if (!first->samples.empty())

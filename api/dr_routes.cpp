@@ -8,9 +8,9 @@
 
 #include <simdjson.h>
 
+#include "actors/home_optimizer.hpp"
 #include "api/cluster_routes.hpp"
 #include "api/fleet_routes.hpp"
-#include "actors/home_optimizer.hpp"
 #include "api/json_body.hpp"
 #include "core/json_writer.hpp"
 #include "core/sample.hpp"

@@ -125,9 +125,8 @@ int main(int argc, char** argv) {
   std::printf("%5s %6s %8s %8s %8s %8s %8s %8s | %8s %8s %8s %8s | %7s %5s | %4s %8s %8s %8s | "
               "%13s %9s\n",
               "slots", "plans", "cpu_med", "cpu_p90", "cpu_p99", "cpu_max", "cpu_mean", "plans/s",
-              "wall_med",
-              "wall_p90", "wall_p99", "wall_max", "optimal", "fast", "cbc", "cbc_med", "cbc_p90",
-              "cbc_p99", "speedup", "cost_diff");
+              "wall_med", "wall_p90", "wall_p99", "wall_max", "optimal", "fast", "cbc", "cbc_med",
+              "cbc_p90", "cbc_p99", "speedup", "cost_diff");
   for (int T : sizes) {
     auto mix = typical_home(T);
     std::vector<double> ours, ours_cpu, cbc_cpu, cbc_wall, ours_on_cbc, ours_cpu_on_cbc;
@@ -235,14 +234,14 @@ int main(int argc, char** argv) {
     double wall_speedup = percentile(cbc_wall, 0.5) / std::max(percentile(ours_on_cbc, 0.5), 1e-9);
     char speedups[32];
     std::snprintf(speedups, sizeof speedups, "%.0fx (%.0fx)", speedup, wall_speedup);
-    std::printf("%5d %6zu %8.3f %8.3f %8.3f %8.3f %8.3f %8.0f | %8.3f %8.3f %8.3f %8.3f | %7d %5d | "
-                "%4zu %8.2f %8.2f %8.2f | %13s %9.1e\n",
-                T, ours.size(), percentile(ours_cpu, 0.5), percentile(ours_cpu, 0.9),
-                percentile(ours_cpu, 0.99), max_of(ours_cpu), mean, 1000.0 / std::max(mean, 1e-9),
-                percentile(ours, 0.5),
-                percentile(ours, 0.9), percentile(ours, 0.99), max_of(ours), optimal, fast_proven,
-                cbc_cpu.size(), percentile(cbc_cpu, 0.5), percentile(cbc_cpu, 0.9),
-                percentile(cbc_cpu, 0.99), speedups, max_diff);
+    std::printf(
+        "%5d %6zu %8.3f %8.3f %8.3f %8.3f %8.3f %8.0f | %8.3f %8.3f %8.3f %8.3f | %7d %5d | "
+        "%4zu %8.2f %8.2f %8.2f | %13s %9.1e\n",
+        T, ours.size(), percentile(ours_cpu, 0.5), percentile(ours_cpu, 0.9),
+        percentile(ours_cpu, 0.99), max_of(ours_cpu), mean, 1000.0 / std::max(mean, 1e-9),
+        percentile(ours, 0.5), percentile(ours, 0.9), percentile(ours, 0.99), max_of(ours), optimal,
+        fast_proven, cbc_cpu.size(), percentile(cbc_cpu, 0.5), percentile(cbc_cpu, 0.9),
+        percentile(cbc_cpu, 0.99), speedups, max_diff);
     if (infeasible || cbc_failed)
       std::printf("      (%d infeasible problems skipped, CBC unfinished on %d)\n", infeasible,
                   cbc_failed);

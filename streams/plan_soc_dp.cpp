@@ -46,7 +46,7 @@ int soc_program::rewind(int unchanged_from) {
   placed_at_.resize(saved.placed);
   placed_length_.resize(saved.placed);
   for (int k = 0; k < c / checkpoint_every; ++k) // c is a multiple of checkpoint_every
-    checkpoints_[k].valid = false;                 // until added again
+    checkpoints_[k].valid = false;               // until added again
   return c;
 }
 

@@ -6,9 +6,9 @@
 // a home's own zone included); kill -9 in the middle of aggregating, then
 // everything resent: nothing lost, nothing doubled.
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
-#include <algorithm>
 #include <map>
 #include <sstream>
 #include <thread>

@@ -198,8 +198,8 @@ BOOST_AUTO_TEST_CASE(a_rebuild_while_a_hub_catches_up_makes_no_sample_late) {
   // made the plug's six hours late: missing from its windows).
   std::size_t late = 0;
   for (std::string device : {"plug", "meter"}) {
-    streams::device_readings run{device, device == "plug" ? device_kind::plug : device_kind::meter,
-                                 {}};
+    streams::device_readings run{
+        device, device == "plug" ? device_kind::plug : device_kind::meter, {}};
     for (const auto& s : backlog)
       if (s.device == device)
         run.readings.push_back(streams::window_reading::of(s));
